@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,3 +71,33 @@ def sha256_path(path: str | os.PathLike[str]) -> str:
         digest.update(file.relative_to(root).as_posix().encode())
         digest.update(sha256_file(file).encode())
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def new_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a staging folder that becomes ``path`` when the block succeeds.
+
+    ``path`` must not exist yet (or be an empty folder): a run never
+    overwrites an earlier one. The staging folder is a hidden sibling, renamed
+    into place at the end; on error it is removed, leaving nothing behind.
+
+    Raises
+    ------
+    SegkitError
+        If ``path`` already exists and is not an empty folder.
+    """
+    from segkit.errors import SegkitError
+
+    target = Path(path)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise SegkitError(f"{target} already exists; choose a new folder (earlier runs are never overwritten)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    try:
+        yield stage
+        if target.exists():
+            target.rmdir()
+        os.replace(stage, target)
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage)

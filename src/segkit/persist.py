@@ -15,7 +15,7 @@ import skops.io as sio
 from segkit.errors import SegkitError
 from segkit.fileio import write_bytes
 
-TRUSTED_PREFIXES = ("segkit.", "sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
+TRUSTED_PREFIXES = ("segkit.", "sklearn.", "numpy.", "scipy.")
 
 
 def save_model(model: Any, path: str | os.PathLike[str]) -> Path:

@@ -1,0 +1,56 @@
+"""The two install paths (pip via pyproject, conda via environment.yml) agree."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pyproject_dependencies() -> list[str]:
+    with open(ROOT / "pyproject.toml", "rb") as handle:
+        return tomllib.load(handle)["project"]["dependencies"]
+
+
+def _environment_pip_dependencies() -> list[str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    pip_sections = [item["pip"] for item in env["dependencies"] if isinstance(item, dict) and "pip" in item]
+    return [dep for section in pip_sections for dep in section if not dep.startswith("-e")]
+
+
+def test_environment_yml_lists_exactly_the_pyproject_dependencies():
+    assert sorted(_environment_pip_dependencies()) == sorted(_pyproject_dependencies())
+
+
+def test_environment_yml_pins_the_supported_python():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_console_script_is_installed_and_answers():
+    result = subprocess.run(
+        [Path(sys.executable).parent / "segkit", "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    for command in ("demo-data", "validate", "score", "report", "run", "audit"):
+        assert command in result.stdout
+
+
+def test_make_bootstraps_the_venv_from_nothing_but_python(tmp_path):
+    """`make -n test` in a copy without .venv plans the full bootstrap before the tests."""
+    plan = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-C", str(ROOT), "test", f"VENV={tmp_path / 'venv'}", "STAMP=" + str(tmp_path / "stamp")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    steps = [line for line in plan.splitlines() if line.strip()]
+    assert any("-m venv" in line for line in steps)
+    assert any("pip install" in line and "-e '.[test]'" in line for line in steps)
+    assert any("ipykernel install" in line and "--name segkit" in line for line in steps)
+    assert steps[-1].endswith("-m pytest")
