@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +19,11 @@ import pandas as pd
 from segkit.config import Params
 from segkit.errors import SegkitError
 from segkit.fileio import new_folder, sha256_path
-from segkit.scored import Scored, write_customers, write_json, write_parquet
+from segkit.engine import ScoredBank, score_frame, score_streaming
+from segkit.scored import Scored, write_json, write_parquet
+from segkit.stages import Models
 
-__all__ = ["Scored", "ScoreResult", "score", "score_frame", "run"]
-
-
-@dataclass
-class ScoredBank:
-    """Everything computed from one snapshot, before it is written."""
-
-    customers: pd.DataFrame
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    models: dict[str, Any] = field(default_factory=dict)
-    metrics: dict[str, Any] = field(default_factory=dict)
+__all__ = ["Scored", "ScoredBank", "ScoreResult", "score", "score_frame", "run"]
 
 
 @dataclass(frozen=True)
@@ -55,67 +47,20 @@ def input_path(params: Params, data: str | os.PathLike[str] | None) -> Path:
     return Path(path).resolve()
 
 
-def score_frame(customers: pd.DataFrame, params: Params) -> ScoredBank:
-    """Apply every rule and model to a validated canonical table.
-
-    Parameters
-    ----------
-    customers : DataFrame
-        The canonical customer table, already validated.
-    params : Params
-        The run parameters.
-
-    Returns
-    -------
-    ScoredBank
-        The scored customers plus bank-level tables, fitted models and metrics.
-    """
-    from segkit import churn, cluster, rules
-
-    bank = ScoredBank(customers=customers.reset_index(drop=True))
-    bank.customers = pd.concat([bank.customers, rules.apply_rules(bank.customers, params)], axis=1)
-
-    books = rules.assign_books(bank.customers, params)
-    bank.customers = bank.customers.assign(manager_id=books.manager_id, assignment=books.assignment)
-    bank.tables.update(books=books.books, branch_capacity=books.branches, red_list=books.red_list)
-    if "aum_prev" in bank.customers:
-        bank.tables["migration"] = rules.migration_matrix(bank.customers, params.schemes.tier)
-
-    segmenter = cluster.fit_segmenter(bank.customers, params.cluster, seed=params.seed)
-    labels = segmenter.predict(bank.customers)
-    bank.customers = bank.customers.assign(
-        cluster=labels, cluster_name=pd.Series(labels).map(segmenter.names_).astype("str")
-    )
-    bank.models["segmenter"] = segmenter
-    bank.tables["k_table"] = segmenter.k_table_
-    bank.tables["cluster_profiles"] = segmenter.profile(bank.customers, labels)
-    bank.metrics["cluster"] = segmenter.metrics()
-
-    features = list(params.data.mapping.features)
-    scorer = churn.fit_churn(bank.customers, params.churn, seed=params.seed, features=features)
-    bank.customers = pd.concat([bank.customers, scorer.score(bank.customers)], axis=1)
-    bank.models["churn"] = scorer
-    bank.metrics["churn"] = churn.evaluate(bank.customers, params.churn, seed=params.seed, features=features)
-    return bank
-
-
-def write_scored(folder: Path, bank: ScoredBank, params: Params, source: Path) -> pd.DataFrame:
-    """Write a :class:`ScoredBank` into ``folder`` (see :mod:`segkit.scored`)."""
+def write_metadata(
+    folder: Path, branches: pd.DataFrame, models: Models, tables: dict[str, pd.DataFrame], params: Params, source: Path, rows: int
+) -> None:
+    """Write everything but the customers into a scored folder (see :mod:`segkit.scored`)."""
     from segkit.persist import save_model
 
-    branches = write_customers(folder, bank.customers)
     write_json(folder / "branches.json", branches.to_dict(orient="records"))
-    for name, table in sorted(bank.tables.items()):
+    for name, table in sorted(tables.items()):
         write_parquet(folder / "tables" / f"{name}.parquet", table)
-    for name, model in sorted(bank.models.items()):
-        save_model(model, folder / "models" / f"{name}.skops")
-    write_json(folder / "metrics.json", bank.metrics)
+    save_model(models.segmenter, folder / "models" / "segmenter.skops")
+    save_model(models.churn, folder / "models" / "churn.skops")
+    write_json(folder / "metrics.json", models.metrics)
     write_json(folder / "params.json", params.model_dump(mode="json"))
-    write_json(
-        folder / "input.json",
-        {"path": str(source), "sha256": sha256_path(source), "rows": len(bank.customers)},
-    )
-    return branches
+    write_json(folder / "input.json", {"path": str(source), "sha256": sha256_path(source), "rows": rows})
 
 
 def score(
@@ -145,18 +90,19 @@ def score(
     -------
     ScoreResult
     """
-    from segkit.data.io import load_customers
-
     source = input_path(params, data)
+    if not source.exists():
+        raise SegkitError(f"{source}: no such file or folder")
     with new_folder(out) as stage:
         if engine == "dask":
-            from segkit.engine import score_dask
+            from segkit.dask_engine import score_dask
 
-            bank = score_dask(source, params, scheduler=scheduler)
+            branches, models, tables = score_dask(source, params, stage, scheduler=scheduler)
         else:
-            bank = score_frame(load_customers(source, params.data.mapping), params)
-        branches = write_scored(stage, bank, params, source)
-    return ScoreResult(out=Path(out), rows=len(bank.customers), branches=len(branches))
+            branches, models, tables = score_streaming(source, params, stage)
+        rows = int(branches["customers"].sum())
+        write_metadata(stage, branches, models, tables, params, source, rows)
+    return ScoreResult(out=Path(out), rows=rows, branches=len(branches))
 
 
 @dataclass(frozen=True)

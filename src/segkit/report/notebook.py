@@ -1,0 +1,72 @@
+"""What the report notebooks import: locating inputs and showing results.
+
+Paths never come from the working directory (nbval starts a kernel in the
+notebook's folder, JupyterLab in wherever it was launched): a notebook gets
+``scored_dir`` as a parameter, and when it is empty the newest scored folder
+of the demo runs under ``<repo>/reports/`` is used (``make demo`` writes one),
+or the folder named by the ``SEGKIT_SCORED_DIR`` environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import display
+
+from segkit.errors import SegkitError
+from segkit.report import plots, views
+from segkit.scored import Scored
+
+__all__ = ["open_scored", "notebooks_dir", "repo_root", "show", "start", "plots", "views"]
+
+
+def repo_root() -> Path:
+    """The source checkout segkit runs from (``<repo>/src/segkit/report`` -> ``<repo>``)."""
+    return Path(__file__).resolve().parents[3]
+
+
+def notebooks_dir() -> Path:
+    """The folder of segkit's report notebooks."""
+    folder = repo_root() / "notebooks"
+    if not (folder / "branch.ipynb").is_file():
+        raise SegkitError(f"report notebooks not found in {folder}; run segkit from its source checkout")
+    return folder
+
+
+def default_scored_dir() -> Path:
+    """``$SEGKIT_SCORED_DIR``, else the newest ``<repo>/reports/<as_of>/<run_id>/scored``."""
+    if os.environ.get("SEGKIT_SCORED_DIR"):
+        return Path(os.environ["SEGKIT_SCORED_DIR"])
+    candidates = sorted((repo_root() / "reports").glob("*/*/scored/branches.json"))
+    if not candidates:
+        raise SegkitError("no scored folder given and none found under reports/: run `make demo` first")
+    return candidates[-1].parent
+
+
+def open_scored(scored_dir: str | os.PathLike[str] | None) -> Scored:
+    """Open the scored folder a notebook reports on (see :func:`default_scored_dir`)."""
+    return Scored.open(scored_dir if scored_dir else default_scored_dir())
+
+
+def start() -> None:
+    """Set the chart style and quiet table display for a report notebook."""
+    plots.use_style()
+    pd.set_option("display.max_columns", 30)
+
+
+def warm() -> None:
+    """Load what the first chart needs (style, bundled font) ahead of time.
+
+    A report worker runs this silently in a spare kernel before handing it a
+    notebook; it leaves no variables behind.
+    """
+    plots.use_style()
+    plots.to_svg(plots.warm_figure())
+
+
+def show(*items: object) -> None:
+    """Display each item (a chart, a table, an HTML fragment)."""
+    for item in items:
+        display(item)

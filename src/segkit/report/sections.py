@@ -1,0 +1,320 @@
+"""The sections of the branch and bank reports, each a list of things to display.
+
+A notebook cell shows one section: ``show(*sections.pyramid(ctx))``. Each
+function reads the :class:`BranchContext` (or :class:`BankContext`), computes
+its tables with :mod:`segkit.report.views` and draws charts with
+:mod:`segkit.report.plots`. Titles follow the report language.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from segkit.report import plots, views
+from segkit.report.views import Html, t
+from segkit.scored import Scored
+
+TITLES = {
+    "branch_report": {"zh": "网点客户经营报告", "en": "Branch customer report"},
+    "bank_report": {"zh": "全行客户经营报告", "en": "Bank customer report"},
+    "kpis": {"zh": "核心指标", "en": "Key figures"},
+    "pyramid": {"zh": "客户分层：本行与全行", "en": "Asset pyramid: branch against bank"},
+    "pyramid_customers": {"zh": "各层级客户占比", "en": "Customers per tier"},
+    "pyramid_aum": {"zh": "各层级资产占比", "en": "AUM per tier"},
+    "migration": {"zh": "层级迁移（上期 → 本期）", "en": "Tier migration (previous → current)"},
+    "classes": {"zh": "客户分类与行动名单", "en": "Product classes and action lists"},
+    "lists": {"zh": "行动名单（每项前 {n} 位）", "en": "Action lists (first {n} of each)"},
+    "matrix": {"zh": "三分矩阵与 MAN 优先级", "en": "Three-split matrix and MAN priorities"},
+    "matrix_chart": {"zh": "资产水平 × 熟悉程度", "en": "Asset level × familiarity"},
+    "clusters": {"zh": "客群：本行所处位置", "en": "Clusters: where the branch sits"},
+    "cluster_chart": {"zh": "各客群占比", "en": "Share of each cluster"},
+    "churn": {"zh": "流失风险", "en": "Churn risk"},
+    "churn_bands": {"zh": "各风险等级客户数", "en": "Customers per risk band"},
+    "churn_top": {"zh": "风险资产最高的 {n} 位客户", "en": "Top {n} customers by value at risk"},
+    "books": {"zh": "客户经理户数与上限", "en": "Managers' books against the cap"},
+    "books_chart": {"zh": "客户经理管户数", "en": "Customers per manager"},
+    "targets": {"zh": "目标与完成", "en": "Targets and actuals"},
+    "missing": {"zh": "数据中没有这一部分所需的字段。", "en": "The data has no columns for this section."},
+    "data": {"zh": "数据检查", "en": "Data check"},
+    "model": {"zh": "流失模型质量", "en": "Churn model quality"},
+    "branches": {"zh": "各网点", "en": "Branches"},
+}
+
+
+def title(key: str, language: str, **values: Any) -> str:
+    """A section title in ``language``."""
+    return TITLES[key][language].format(**values)
+
+
+def heading(key: str, language: str, level: int = 2, **values: Any) -> Html:
+    """A section heading."""
+    return Html(f"<h{level}>{html.escape(title(key, language, **values))}</h{level}>")
+
+
+def note(key: str, language: str) -> Html:
+    """A muted sentence."""
+    return Html(f'<p class="note">{html.escape(title(key, language))}</p>')
+
+
+# ------------------------------------------------------------------ context
+BANK_COLUMNS = ["branch_id", "tier", "aum", "aum_prev", "asset_level", "churn_band", "churn_score", "value_at_risk",
+                "manager_id", "has_contact", "card_state", "cluster_name"]
+
+
+@dataclass
+class BranchContext:
+    """Everything a branch report reads: its own customers and bank aggregates.
+
+    The bank-wide columns read (``BANK_COLUMNS``) hold no identities; only
+    aggregates of them are shown.
+    """
+
+    scored: Scored
+    branch_id: str
+    language: str = "zh"
+    top_n: int = 20
+    run_id: str = ""
+
+    @classmethod
+    def open(cls, scored: Scored, branch_id: str | None, language: str = "zh", top_n: int = 20,
+             run_id: str = "") -> BranchContext:
+        """Open a branch (the first one when ``branch_id`` is empty)."""
+        branch = str(branch_id) if branch_id else str(scored.branches["branch_id"].iloc[0])
+        scored.slug(branch)
+        return cls(scored, branch, language, int(top_n), run_id)
+
+    @cached_property
+    def params(self) -> Any:
+        return self.scored.params
+
+    @cached_property
+    def customers(self) -> pd.DataFrame:
+        return self.scored.customers(self.branch_id)
+
+    @cached_property
+    def bank(self) -> pd.DataFrame:
+        available = set(self.customers.columns)
+        return self.scored.customers(columns=[c for c in BANK_COLUMNS if c in available])
+
+    @cached_property
+    def tiers(self) -> dict[str, str]:
+        return views.tier_labels(self.params, self.language)
+
+    @cached_property
+    def calls(self) -> pd.DataFrame:
+        return views.call_list(self.customers, self.language, self.tiers)
+
+
+def bank_reference(bank: pd.DataFrame) -> dict[str, float]:
+    """The bank's figures to compare a branch with: per-branch averages of counts and sums."""
+    kpis = views.branch_kpis(bank)
+    n_branches = max(bank["branch_id"].nunique(), 1)
+    return {key: (value if key in {"aum_mean", "aum_change"} else value / n_branches) for key, value in kpis.items()}
+
+
+# ------------------------------------------------------------------ sections
+def header(ctx: BranchContext) -> list[Any]:
+    lang = ctx.language
+    head = f"{title('branch_report', lang)} · {ctx.branch_id}"
+    sub = f"{ctx.params.name} · {ctx.params.as_of.isoformat()}" + (f" · run {ctx.run_id}" if ctx.run_id else "")
+    return [Html(f"<h1>{html.escape(head)}</h1><p class=\"note\">{html.escape(sub)}</p>"),
+            heading("kpis", lang),
+            views.kpi_cards(views.branch_kpis(ctx.customers), lang, bank=bank_reference(ctx.bank))]
+
+
+def pyramid(ctx: BranchContext) -> list[Any]:
+    lang = ctx.language
+    codes = list(ctx.tiers)
+    branch, bank = views.tier_counts(ctx.customers, codes), views.tier_counts(ctx.bank, codes)
+    panels = {title("pyramid_customers", lang): views.pyramid(branch, bank, ctx.tiers, lang, "customers"),
+              title("pyramid_aum", lang): views.pyramid(branch, bank, ctx.tiers, lang, "aum")}
+    return [heading("pyramid", lang), plots.compare_bars(panels, title("pyramid", lang), lang)]
+
+
+def migration(ctx: BranchContext) -> list[Any]:
+    lang = ctx.language
+    matrix = views.migration_table(ctx.customers, ctx.params.schemes.tier, ctx.tiers)
+    if matrix.empty:
+        return [heading("migration", lang), note("missing", lang)]
+    return [heading("migration", lang), plots.heatmap(matrix, title("migration", lang), lang)]
+
+
+def classes(ctx: BranchContext) -> list[Any]:
+    lang = ctx.language
+    summary = views.class_summary(ctx.customers, views.class_labels(ctx.params, lang), lang)
+    counts = views.list_counts(ctx.calls)
+    return [heading("classes", lang),
+            views.table(summary, lang, money=["aum"], shares=["share"], counts=["customers"]),
+            views.table(counts, lang, counts=["customers"])]
+
+
+def action_lists(ctx: BranchContext) -> list[Any]:
+    lang = ctx.language
+    items: list[Any] = [heading("lists", lang, n=ctx.top_n)]
+    for name, rows in ctx.calls.groupby("list", sort=False):
+        items.append(Html(f"<h3>{html.escape(str(name))} ({len(rows):,})</h3>"))
+        items.append(views.table(rows.drop(columns="list").head(ctx.top_n), lang,
+                                 money=["aum", "value_at_risk"], shares=["churn_score"]))
+    return items
+
+
+def matrix(ctx: BranchContext) -> list[Any]:
+    lang = ctx.language
+    counts = views.matrix_counts(ctx.customers, lang)
+    man = views.man_summary(ctx.customers)
+    items: list[Any] = [heading("matrix", lang)]
+    if counts.empty and man.empty:
+        return items + [note("missing", lang)]
+    if not counts.empty:
+        items.append(plots.heatmap(counts, title("matrix_chart", lang), lang))
+    if not man.empty:
+        items.append(views.table(man, lang, money=["aum"], counts=["customers"]))
+    return items
+
+
+def clusters(ctx: BranchContext) -> list[Any]:
+    lang = ctx.language
+    branch, bank = views.cluster_shares(ctx.customers), views.cluster_shares(ctx.bank)
+    if branch.empty:
+        return [heading("clusters", lang), note("missing", lang)]
+    position = views.cluster_position(branch, bank, lang)
+    shown = branch.reset_index().rename(columns={"cluster_name": "cluster"})
+    return [heading("clusters", lang),
+            plots.compare_bars(position, title("cluster_chart", lang), lang),
+            views.table(shown, lang, money=["aum_mean"], shares=["share", "churn_mean"], counts=["customers"])]
+
+
+def churn(ctx: BranchContext) -> list[Any]:
+    lang = ctx.language
+    bands = views.churn_bands(ctx.customers, lang)
+    top = views.top_churn(ctx.customers, ctx.top_n)
+    if top.empty:
+        return [heading("churn", lang), note("missing", lang)]
+    return [heading("churn", lang),
+            plots.bars(bands, title("churn_bands", lang), lang, color=plots.PALETTE[3]),
+            heading("churn_top", lang, level=3, n=ctx.top_n),
+            views.table(top, lang, money=["aum", "value_at_risk"], shares=["churn_score"])]
+
+
+def books(ctx: BranchContext) -> list[Any]:
+    lang = ctx.language
+    cap = ctx.params.assignment.branch_caps.get(ctx.branch_id, ctx.params.assignment.cap)
+    table = views.manager_books(ctx.customers, cap, lang)
+    if table.empty:
+        return [heading("books", lang), note("missing", lang)]
+    return [heading("books", lang),
+            plots.book_chart(table, cap, title("books_chart", lang), lang, f"{t('cap', lang)} {cap}"),
+            views.table(table, lang, money=["aum"], counts=["customers", "over_cap"])]
+
+
+def targets(ctx: BranchContext) -> list[Any]:
+    lang = ctx.language
+    if not ctx.scored.has_table("targets"):
+        return []
+    rows = views.targets_vs_actuals(ctx.scored.table("targets"), ctx.branch_id)
+    if rows.empty:
+        return []
+    shares = [c for c in rows.columns if c in {"progress"}]
+    return [heading("targets", lang), views.table(rows, lang, shares=shares)]
+
+
+BRANCH_SECTIONS = (header, pyramid, migration, classes, action_lists, matrix, clusters, churn, books, targets)
+
+
+# ---------------------------------------------------------------- bank report
+@dataclass
+class BankContext:
+    """What the bank-wide report reads: every customer, tables and metrics."""
+
+    scored: Scored
+    language: str = "zh"
+    run_id: str = ""
+
+    @cached_property
+    def params(self) -> Any:
+        return self.scored.params
+
+    @cached_property
+    def customers(self) -> pd.DataFrame:
+        return self.scored.customers()
+
+    @cached_property
+    def tiers(self) -> dict[str, str]:
+        return views.tier_labels(self.params, self.language)
+
+
+def _metric_rows(metrics: Any, prefix: str = "") -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    if isinstance(metrics, dict):
+        for key in sorted(metrics):
+            rows += _metric_rows(metrics[key], f"{prefix}{key}.")
+    elif isinstance(metrics, float):
+        rows.append((prefix.rstrip("."), f"{metrics:.4f}"))
+    elif isinstance(metrics, (int, str, bool)) or metrics is None:
+        rows.append((prefix.rstrip("."), str(metrics)))
+    return rows
+
+
+def bank_header(ctx: BankContext) -> list[Any]:
+    lang = ctx.language
+    sub = f"{ctx.params.name} · {ctx.params.as_of.isoformat()}" + (f" · run {ctx.run_id}" if ctx.run_id else "")
+    source = ctx.scored.input
+    check = pd.DataFrame({"item": ["rows", "branches", "sha256"],
+                          "value": [f"{int(source.get('rows', len(ctx.customers))):,}", str(len(ctx.scored.branches)),
+                                    str(source.get("sha256", ""))]})
+    return [Html(f"<h1>{html.escape(title('bank_report', lang))}</h1><p class=\"note\">{html.escape(sub)}</p>"),
+            heading("kpis", lang), views.kpi_cards(views.branch_kpis(ctx.customers), lang),
+            heading("data", lang), views.table(check, lang, labels=False)]
+
+
+def bank_pyramid(ctx: BankContext) -> list[Any]:
+    lang = ctx.language
+    counts = views.tier_counts(ctx.customers, list(ctx.tiers))
+    frame = pd.DataFrame({t("share_customers", lang): counts["customers"] / max(counts["customers"].sum(), 1),
+                          t("share_aum", lang): counts["aum"] / max(counts["aum"].sum(), 1)})
+    frame = frame.iloc[::-1]
+    frame.index = [ctx.tiers[code] for code in frame.index]
+    summary = views.class_summary(ctx.customers, views.class_labels(ctx.params, lang), lang)
+    return [heading("pyramid_customers", lang), plots.compare_bars(frame, title("pyramid_customers", lang), lang),
+            heading("classes", lang), views.table(summary, lang, money=["aum"], shares=["share"], counts=["customers"])]
+
+
+def bank_model(ctx: BankContext) -> list[Any]:
+    lang = ctx.language
+    rows = _metric_rows(ctx.scored.metrics.get("churn", {}))
+    if not rows:
+        return [heading("model", lang), note("missing", lang)]
+    return [heading("model", lang), views.table(pd.DataFrame(rows, columns=["metric", "value"]), lang, labels=False)]
+
+
+def bank_clusters(ctx: BankContext) -> list[Any]:
+    lang = ctx.language
+    shares = views.cluster_shares(ctx.customers)
+    if shares.empty:
+        return [heading("clusters", lang), note("missing", lang)]
+    points = shares.reset_index()
+    items: list[Any] = [heading("clusters", lang)]
+    if "churn_mean" in points:
+        items.append(plots.scatter(points, "aum_mean", "churn_mean", "customers", "cluster_name",
+                                   title("clusters", lang), lang))
+    shown = points.rename(columns={"cluster_name": "cluster"})
+    items.append(views.table(shown, lang, money=["aum_mean"], shares=["share", "churn_mean"], counts=["customers"]))
+    return items
+
+
+def bank_branches(ctx: BankContext) -> list[Any]:
+    lang = ctx.language
+    rows = [{"branch_id": str(b), **views.branch_kpis(part)}
+            for b, part in ctx.customers.groupby("branch_id", sort=True, observed=True)]
+    frame = pd.DataFrame(rows).rename(columns={"branch_id": t("branch", lang)})
+    money = ["aum_total", "aum_mean", "value_at_risk"]
+    counts = [c for c in frame.columns if c not in money + ["aum_change", t("branch", lang)]]
+    return [heading("branches", lang), views.table(frame, lang, money=money, shares=["aum_change"], counts=counts)]
+
+
+BANK_SECTIONS = (bank_header, bank_pyramid, bank_model, bank_clusters, bank_branches)

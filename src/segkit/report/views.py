@@ -1,0 +1,424 @@
+"""Report tables computed from scored customers (pure functions of DataFrames).
+
+Every section of the branch and bank reports is one function here; the
+notebooks only call them and show the result. Functions degrade gracefully:
+a section whose columns the data lacks returns an empty table, and the
+notebook says so.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from segkit.report.mask import mask_frame
+from segkit.report.plots import format_number, format_share
+
+TEXT: dict[str, dict[str, str]] = {
+    "customers": {"zh": "客户数", "en": "Customers"},
+    "aum_total": {"zh": "资产总额", "en": "Total AUM"},
+    "aum_mean": {"zh": "户均资产", "en": "AUM per customer"},
+    "aum_change": {"zh": "资产较上期", "en": "AUM vs last period"},
+    "high_value": {"zh": "高资产客户", "en": "High-asset customers"},
+    "churn_high": {"zh": "高流失风险", "en": "High churn risk"},
+    "value_at_risk": {"zh": "风险资产", "en": "Value at risk"},
+    "unassigned": {"zh": "未归户客户", "en": "Unassigned customers"},
+    "red_list": {"zh": "红名单", "en": "Red list"},
+    "inactive_cards": {"zh": "未激活信用卡", "en": "Inactive credit cards"},
+    "bank": {"zh": "全行", "en": "Bank"},
+    "branch": {"zh": "本行", "en": "Branch"},
+    "share_customers": {"zh": "客户占比", "en": "Share of customers"},
+    "share_aum": {"zh": "资产占比", "en": "Share of AUM"},
+    "list": {"zh": "名单", "en": "List"},
+    "reason": {"zh": "原因", "en": "Reason"},
+    "customer_id": {"zh": "客户号", "en": "Customer"},
+    "name": {"zh": "姓名", "en": "Name"},
+    "phone": {"zh": "电话", "en": "Phone"},
+    "manager_id": {"zh": "客户经理", "en": "Manager"},
+    "tier": {"zh": "层级", "en": "Tier"},
+    "aum": {"zh": "资产", "en": "AUM"},
+    "action": {"zh": "建议动作", "en": "Action"},
+    "churn_score": {"zh": "流失概率", "en": "Churn risk"},
+    "reasons": {"zh": "主要原因", "en": "Main reasons"},
+    "class": {"zh": "分类", "en": "Class"},
+    "share": {"zh": "占比", "en": "Share"},
+    "cluster": {"zh": "客群", "en": "Cluster"},
+    "churn_mean": {"zh": "平均流失概率", "en": "Mean churn risk"},
+    "cap": {"zh": "户数上限", "en": "Book cap"},
+    "over_cap": {"zh": "超出上限", "en": "Over cap"},
+    "man_group": {"zh": "MAN 分组", "en": "MAN group"},
+    "man_priority": {"zh": "优先级", "en": "Priority"},
+    "target": {"zh": "目标", "en": "Target"},
+    "actual": {"zh": "完成", "en": "Actual"},
+    "progress": {"zh": "完成率", "en": "Progress"},
+    "no_manager": {"zh": "（未归户）", "en": "(unassigned)"},
+}
+
+LISTS: dict[str, dict[str, str]] = {
+    "churn_high": {"zh": "高流失风险：本周致电挽留", "en": "High churn risk: call this week to retain"},
+    "card_inactive": {"zh": "信用卡未激活：邀约到网点激活并交叉销售借记卡",
+                      "en": "Credit card not activated: invite to activate, cross-sell a debit card"},
+    "card_no_autopay": {"zh": "信用卡未绑定自动还款：推荐双卡绑定",
+                        "en": "Card without auto-repayment: offer dual-card binding"},
+    "payroll_no_fund": {"zh": "代发薪客户未做基金定投：推荐定投", "en": "Payroll customer without a fund SIP: offer a SIP"},
+    "unassigned": {"zh": "未归户：分配客户经理", "en": "Unassigned: give the customer a manager"},
+    "red_list": {"zh": "红名单：无有效联系方式，核心系统查补", "en": "Red list: no usable contact, look up in the core system"},
+}
+
+MATRIX_LABELS = {
+    "high": {"zh": "高资产", "en": "High assets"}, "mid": {"zh": "中资产", "en": "Mid assets"},
+    "low": {"zh": "低资产", "en": "Low assets"}, "familiar": {"zh": "熟悉", "en": "Familiar"},
+    "semi": {"zh": "半熟悉", "en": "Semi-familiar"}, "unfamiliar": {"zh": "陌生", "en": "Unfamiliar"},
+}
+ASSET_ORDER = ["high", "mid", "low"]
+FAMILIARITY_ORDER = ["familiar", "semi", "unfamiliar"]
+MAN_PRIORITY = ["M-A-N", "M-A-n", "M-a-N", "m-A-N", "m-a-N", "m-A-n", "M-a-n", "m-a-n"]
+
+
+def t(key: str, language: str) -> str:
+    """The label of ``key`` in ``language`` (the key itself if unknown)."""
+    return TEXT.get(key, {}).get(language, key)
+
+
+def _has(frame: pd.DataFrame, *columns: str) -> bool:
+    return all(column in frame.columns for column in columns)
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column, missing values as False (all False if absent)."""
+    if column not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame[column].astype("boolean").fillna(False).astype(bool)
+
+
+# ------------------------------------------------------------------- labels
+def tier_labels(params: Any, language: str) -> dict[str, str]:
+    """``{tier code: label}``, lowest band first, from the tier scheme."""
+    return {band.code: getattr(band, language) for band in params.schemes.tier.bands}
+
+
+def class_labels(params: Any, language: str) -> dict[str, str]:
+    """``{class code: label}`` from the params' class rules (codes as labels if none)."""
+    rules = getattr(getattr(params, "rules", None), "classes", None) or []
+    return {rule.code: getattr(rule, language) for rule in rules}
+
+
+# --------------------------------------------------------------------- KPIs
+def branch_kpis(customers: pd.DataFrame) -> dict[str, float | int]:
+    """Headline figures of a set of customers (a branch, or the bank).
+
+    Keys: ``customers``, ``aum_total``, ``aum_mean`` and, when the data has
+    them, ``aum_change`` (share vs ``aum_prev``), ``high_value`` (high asset
+    level), ``churn_high``, ``value_at_risk``, ``unassigned``, ``red_list``
+    (no usable contact) and ``inactive_cards``.
+    """
+    n = len(customers)
+    aum = customers["aum"].astype(float)
+    kpis: dict[str, float | int] = {
+        "customers": n,
+        "aum_total": float(aum.sum()),
+        "aum_mean": float(aum.mean()) if n else 0.0,
+    }
+    if "aum_prev" in customers:
+        previous = float(customers["aum_prev"].astype(float).sum())
+        kpis["aum_change"] = float(aum.sum() / previous - 1) if previous else 0.0
+    if "asset_level" in customers:
+        kpis["high_value"] = int((customers["asset_level"].astype("str") == "high").sum())
+    if "churn_band" in customers:
+        kpis["churn_high"] = int((customers["churn_band"].astype("str") == "high").sum())
+    if "value_at_risk" in customers:
+        kpis["value_at_risk"] = float(customers["value_at_risk"].astype(float).sum())
+    if "manager_id" in customers:
+        kpis["unassigned"] = int(customers["manager_id"].isna().sum())
+    if "has_contact" in customers:
+        kpis["red_list"] = int((~_flag(customers, "has_contact")).sum())
+    if "card_state" in customers:
+        kpis["inactive_cards"] = int((customers["card_state"].astype("str") == "card_inactive").sum())
+    return kpis
+
+
+def format_kpi(key: str, value: float, language: str) -> str:
+    """A KPI value as people read it."""
+    if key == "aum_change":
+        return ("+" if value > 0 else "") + format_share(value)
+    return format_number(value, language)
+
+
+class Html:
+    """An HTML fragment Jupyter displays as ``text/html``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return "[html]"
+
+
+def kpi_cards(kpis: Mapping[str, float], language: str, bank: Mapping[str, float] | None = None) -> Html:
+    """KPI cards; with ``bank``, each card also shows the bank's per-branch average or share."""
+    cards = []
+    for key, value in kpis.items():
+        note = ""
+        if bank is not None and key in bank:
+            note = f'<div class="bank">{html.escape(t("bank", language))}: {html.escape(format_kpi(key, bank[key], language))}</div>'
+        cards.append(
+            f'<div class="kpi"><div class="label">{html.escape(t(key, language))}</div>'
+            f'<div class="value">{html.escape(format_kpi(key, value, language))}</div>{note}</div>'
+        )
+    return Html(f'<div class="kpis">{"".join(cards)}</div>')
+
+
+# ------------------------------------------------------------------ tables
+def table(frame: pd.DataFrame, language: str, money: Sequence[str] = (), shares: Sequence[str] = (),
+          counts: Sequence[str] = (), labels: bool = True, index: bool = False) -> Html:
+    """An HTML table for people: names and phones masked, numbers formatted, headers translated."""
+    shown = mask_frame(frame)
+    formatters = {}
+    for column in money:
+        formatters[column] = lambda v: format_number(v, language)
+    for column in counts:
+        formatters[column] = lambda v: format_number(v, language)
+    for column in shares:
+        formatters[column] = format_share
+    shown = shown.copy()
+    for column, formatter in formatters.items():
+        if column in shown:
+            shown[column] = shown[column].map(formatter).astype("str")
+    if labels:
+        shown = shown.rename(columns={c: t(c, language) for c in shown.columns})
+    if shown.empty:
+        return Html('<p class="note">—</p>')
+    text = shown.to_html(index=index, escape=True, na_rep="–", border=0, classes="dataframe")
+    return Html(text)
+
+
+# -------------------------------------------------------------- pyramid
+def tier_counts(customers: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """Customers and AUM per tier code (every code, in order)."""
+    grouped = customers.groupby(customers["tier"].astype("str"), observed=True)["aum"].agg(["size", "sum"])
+    grouped = grouped.reindex(list(codes), fill_value=0)
+    return pd.DataFrame({"customers": grouped["size"].astype("int64"), "aum": grouped["sum"].astype(float)})
+
+
+def pyramid(branch: pd.DataFrame, bank: pd.DataFrame, labels: Mapping[str, str], language: str,
+            measure: str = "customers") -> pd.DataFrame:
+    """Shares of ``measure`` per tier, branch against bank, highest tier first.
+
+    ``branch`` and ``bank`` are :func:`tier_counts` tables.
+    """
+    codes = list(labels)[::-1]
+    frame = pd.DataFrame({
+        t("branch", language): branch[measure].reindex(codes).fillna(0) / max(branch[measure].sum(), 1),
+        t("bank", language): bank[measure].reindex(codes).fillna(0) / max(bank[measure].sum(), 1),
+    })
+    frame.index = [labels[code] for code in codes]
+    return frame
+
+
+def migration_table(customers: pd.DataFrame, scheme: Any, labels: Mapping[str, str]) -> pd.DataFrame:
+    """Customers by previous tier (rows) and current tier (columns), labelled; empty without ``aum_prev``."""
+    if not _has(customers, "aum_prev", scheme.column):
+        return pd.DataFrame()
+    from segkit.rules.migration import migration_matrix
+
+    matrix = migration_matrix(customers, scheme)
+    return matrix.rename(index=dict(labels), columns=dict(labels))
+
+
+# ---------------------------------------------------------------- classes
+def class_summary(customers: pd.DataFrame, labels: Mapping[str, str], language: str) -> pd.DataFrame:
+    """Customers and AUM per product class (multi-label: a customer counts in each of their classes)."""
+    codes = [c for c in labels if f"class_{c}" in customers] or [
+        c.removeprefix("class_") for c in customers.columns if c.startswith("class_")
+    ]
+    rows = []
+    n = max(len(customers), 1)
+    for code in codes:
+        member = _flag(customers, f"class_{code}")
+        rows.append({"class": labels.get(code, code), "customers": int(member.sum()),
+                     "share": float(member.sum() / n), "aum": float(customers.loc[member, "aum"].sum())})
+    return pd.DataFrame(rows, columns=["class", "customers", "share", "aum"])
+
+
+# ----------------------------------------------------------- action lists
+def _list_masks(customers: pd.DataFrame) -> dict[str, pd.Series]:
+    masks: dict[str, pd.Series] = {}
+    if "churn_band" in customers:
+        masks["churn_high"] = customers["churn_band"].astype("str") == "high"
+    if "card_state" in customers:
+        state = customers["card_state"].astype("str")
+        masks["card_inactive"] = state == "card_inactive"
+        masks["card_no_autopay"] = state == "card_no_autopay"
+    elif "credit_card" in customers:
+        card = customers["credit_card"].astype("str")
+        masks["card_inactive"] = card == "inactive"
+        if "card_autopay_bound" in customers:
+            masks["card_no_autopay"] = (card == "active") & ~_flag(customers, "card_autopay_bound")
+    if _has(customers, "has_payroll", "has_fund"):
+        masks["payroll_no_fund"] = _flag(customers, "has_payroll") & ~_flag(customers, "has_fund")
+    if "manager_id" in customers:
+        masks["unassigned"] = customers["manager_id"].isna()
+    if "has_contact" in customers:
+        masks["red_list"] = ~_flag(customers, "has_contact")
+    return {name: mask.fillna(False).astype(bool) for name, mask in masks.items()}
+
+
+CALL_COLUMNS = ["list", "customer_id", "name", "phone", "manager_id", "tier", "aum", "churn_score",
+                "value_at_risk", "action", "reason"]
+
+
+def call_list(customers: pd.DataFrame, language: str, tier_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Every customer to contact, one row per (list, customer), most valuable first within a list.
+
+    Lists (in this order): high churn risk, inactive credit card, card without
+    auto-repayment, payroll without fund SIP, unassigned, red list. Columns:
+    see ``CALL_COLUMNS`` (those the data has); ``list`` is the list's label and
+    ``reason`` the churn reasons where scored.
+    """
+    parts = []
+    for code, mask in _list_masks(customers).items():
+        part = customers.loc[mask]
+        sort = "value_at_risk" if code == "churn_high" and "value_at_risk" in part else "aum"
+        part = part.sort_values([sort, "customer_id"], ascending=[False, True], kind="stable")
+        parts.append(_call_rows(part, LISTS[code][language], language, tier_names))
+    if not parts:
+        return pd.DataFrame(columns=["list", "customer_id"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _reasons(frame: pd.DataFrame) -> pd.Series:
+    columns = [c for c in ("churn_reason_1", "churn_reason_2", "churn_reason_3") if c in frame]
+    if not columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    parts = [frame[c].astype("str").where(frame[c].notna(), "") for c in columns]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.str.cat(part, sep="; ")
+    return joined.str.replace(r"(?:; )+$|^(?:; )+", "", regex=True).str.replace(r"(?:; ){2,}", "; ", regex=True)
+
+
+def _call_rows(part: pd.DataFrame, label: str, language: str, tier_names: Mapping[str, str] | None) -> pd.DataFrame:
+    rows = pd.DataFrame({"list": pd.Series(label, index=part.index, dtype="str")})
+    for column in CALL_COLUMNS[1:]:
+        if column == "action":
+            source = f"action_{language}"
+            if source in part:
+                rows["action"] = part[source]
+        elif column == "reason":
+            rows["reason"] = _reasons(part) if len(part) else pd.Series(dtype="str")
+        elif column == "tier" and "tier" in part:
+            tiers = part["tier"].astype("str")
+            rows["tier"] = tiers.map(dict(tier_names)).fillna(tiers) if tier_names else tiers
+        elif column in part:
+            rows[column] = part[column]
+    return rows.reset_index(drop=True)
+
+
+def list_counts(calls: pd.DataFrame) -> pd.DataFrame:
+    """How many customers each call list holds, in list order."""
+    counts = calls.groupby("list", sort=False).size()
+    return counts.rename("customers").reset_index()
+
+
+# -------------------------------------------------------- matrix and MAN
+def matrix_counts(customers: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Customers by asset level (rows, high first) and familiarity (columns, familiar first)."""
+    if not _has(customers, "asset_level", "familiarity"):
+        return pd.DataFrame()
+    table = pd.crosstab(customers["asset_level"].astype("str"), customers["familiarity"].astype("str"))
+    table = table.reindex(index=ASSET_ORDER, columns=FAMILIARITY_ORDER, fill_value=0)
+    table.index = [MATRIX_LABELS[k][language] for k in table.index]
+    table.columns = [MATRIX_LABELS[k][language] for k in table.columns]
+    return table
+
+
+def man_summary(customers: pd.DataFrame) -> pd.DataFrame:
+    """Customers and AUM per MAN group, in priority order (1 = work first)."""
+    if "man_group" not in customers:
+        return pd.DataFrame()
+    groups = customers["man_group"].astype("str")
+    summary = customers.groupby(groups, observed=True)["aum"].agg(["size", "sum"])
+    summary = summary.reindex(MAN_PRIORITY, fill_value=0)
+    return pd.DataFrame({
+        "man_priority": np.arange(1, len(MAN_PRIORITY) + 1),
+        "man_group": MAN_PRIORITY,
+        "customers": summary["size"].astype("int64").to_numpy(),
+        "aum": summary["sum"].astype(float).to_numpy(),
+    })
+
+
+# --------------------------------------------------------------- clusters
+def cluster_shares(customers: pd.DataFrame) -> pd.DataFrame:
+    """Customers, share, mean AUM and mean churn risk per cluster name."""
+    if "cluster_name" not in customers:
+        return pd.DataFrame()
+    names = customers["cluster_name"].astype("str")
+    aggregations = {"customers": ("aum", "size"), "aum_mean": ("aum", "mean")}
+    if "churn_score" in customers:
+        aggregations["churn_mean"] = ("churn_score", "mean")
+    table = customers.assign(cluster_name=names).groupby("cluster_name", observed=True).agg(**aggregations)
+    table["share"] = table["customers"] / max(len(customers), 1)
+    return table.sort_index()
+
+
+def cluster_position(branch: pd.DataFrame, bank: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Each cluster's share of the branch against its share of the bank (bank clusters in order)."""
+    if branch.empty or bank.empty:
+        return pd.DataFrame()
+    frame = pd.DataFrame({
+        t("branch", language): branch["share"].reindex(bank.index).fillna(0.0),
+        t("bank", language): bank["share"],
+    })
+    return frame
+
+
+# ------------------------------------------------------------------ churn
+def top_churn(customers: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The ``n`` customers with the largest value at risk, with their reasons."""
+    if not _has(customers, "value_at_risk", "churn_score"):
+        return pd.DataFrame()
+    top = customers.sort_values(["value_at_risk", "customer_id"], ascending=[False, True], kind="stable").head(n)
+    keep = [c for c in ("customer_id", "name", "manager_id", "aum", "churn_score", "value_at_risk") if c in top]
+    return top[keep].assign(reasons=_reasons(top)).reset_index(drop=True)
+
+
+def churn_bands(customers: pd.DataFrame, language: str) -> pd.Series:
+    """Customers per churn band (low, medium, high)."""
+    if "churn_band" not in customers:
+        return pd.Series(dtype="int64")
+    counts = customers["churn_band"].astype("str").value_counts()
+    order = [band for band in ("low", "medium", "high") if band in counts.index] + sorted(
+        set(counts.index) - {"low", "medium", "high"}
+    )
+    names = {"low": {"zh": "低", "en": "Low"}, "medium": {"zh": "中", "en": "Medium"}, "high": {"zh": "高", "en": "High"}}
+    counts = counts.reindex(order)
+    counts.index = [names.get(band, {}).get(language, band) for band in order]
+    return counts
+
+
+# ---------------------------------------------------------------- books
+def manager_books(customers: pd.DataFrame, cap: int, language: str) -> pd.DataFrame:
+    """Customers and AUM per manager against the cap, largest book first; unassigned last."""
+    if "manager_id" not in customers:
+        return pd.DataFrame()
+    managers = customers["manager_id"].astype("str").fillna(t("no_manager", language))
+    books = customers.assign(manager_id=managers).groupby("manager_id", observed=True)["aum"].agg(["size", "sum"])
+    books = books.rename(columns={"size": "customers", "sum": "aum"}).reset_index()
+    books["over_cap"] = (books["customers"] - cap).clip(lower=0).astype("int64")
+    books["unassigned"] = books["manager_id"] == t("no_manager", language)
+    books = books.sort_values(["unassigned", "customers", "manager_id"], ascending=[True, False, True], kind="stable")
+    return books.drop(columns="unassigned").reset_index(drop=True)
+
+
+def targets_vs_actuals(targets: pd.DataFrame, branch_id: str) -> pd.DataFrame:
+    """The branch's rows of the targets table (empty if there are none)."""
+    if targets.empty or "branch_id" not in targets:
+        return pd.DataFrame()
+    return targets.loc[targets["branch_id"].astype("str") == str(branch_id)].reset_index(drop=True)

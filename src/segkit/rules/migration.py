@@ -1,0 +1,77 @@
+"""Tier migration between two periods (``aum_prev`` → ``aum``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from segkit.config import Scheme
+from segkit.errors import SegkitError
+from segkit.rules.schemes import band_positions
+
+
+def _positions(frame: pd.DataFrame, scheme: Scheme) -> tuple[np.ndarray, np.ndarray]:
+    missing = [column for column in (scheme.column, "aum_prev") if column not in frame.columns]
+    if missing:
+        raise SegkitError(f"tier migration needs columns {missing}, which the data does not have")
+    return band_positions(frame["aum_prev"], scheme), band_positions(frame[scheme.column], scheme)
+
+
+def migration_matrix(frame: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
+    """Customers by previous tier (rows, from ``aum_prev``) and current tier (columns).
+
+    Every band of the scheme is a row and a column, lowest first, even when
+    empty. Customers without ``aum_prev`` (new customers) are not counted.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Customers with ``aum_prev`` and the scheme's column (``aum``).
+    scheme : Scheme
+        The tier scheme, applied to both periods.
+
+    Returns
+    -------
+    DataFrame
+        ``int64`` counts; index named ``previous``, columns named ``current``.
+    """
+    previous, current = _positions(frame, scheme)
+    known = (previous >= 0) & (current >= 0)
+    k = len(scheme.bands)
+    counts = np.bincount(previous[known].astype("int64") * k + current[known], minlength=k * k).reshape(k, k)
+    return pd.DataFrame(
+        counts,
+        index=pd.Index(scheme.codes, name="previous", dtype="str"),
+        columns=pd.Index(scheme.codes, name="current", dtype="str"),
+    )
+
+
+def migration_lists(frame: pd.DataFrame, scheme: Scheme) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Customers who moved up a tier, and those who moved down.
+
+    Returns
+    -------
+    upgraded, downgraded : DataFrame
+        ``customer_id``, ``branch_id``, ``manager_id`` (if known), ``aum_prev``,
+        ``aum``, ``previous``, ``current`` and ``steps`` (bands moved, signed),
+        largest moves first, then by ``customer_id``.
+    """
+    previous, current = _positions(frame, scheme)
+    known = (previous >= 0) & (current >= 0)
+    steps = current.astype("int16") - previous
+    keep = [column for column in ("customer_id", "branch_id", "manager_id") if column in frame.columns]
+    codes = np.array(scheme.codes, dtype=object)
+    table = frame[keep].assign(
+        aum_prev=frame["aum_prev"],
+        aum=frame[scheme.column],
+        previous=pd.Series(codes[np.clip(previous, 0, None)], index=frame.index, dtype="str"),
+        current=pd.Series(codes[np.clip(current, 0, None)], index=frame.index, dtype="str"),
+        steps=steps,
+    )
+
+    def pick(mask: np.ndarray, largest_first: bool) -> pd.DataFrame:
+        part = table[mask & known]
+        order = ["steps", "customer_id"] if "customer_id" in part.columns else ["steps"]
+        return part.sort_values(order, ascending=[not largest_first, True][: len(order)], kind="stable").reset_index(drop=True)
+
+    return pick(steps > 0, largest_first=True), pick(steps < 0, largest_first=False)

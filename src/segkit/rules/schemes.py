@@ -1,0 +1,77 @@
+"""Tier schemes: put each value into its band ``[lower, upper)``.
+
+A scheme (:class:`~segkit.config.Scheme`) is validated when the params load:
+sorted, contiguous, non-negative bands with unique codes and an open top.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from segkit.config import Scheme, read_yaml
+from segkit.errors import ParamsError, SegkitError
+
+
+def scheme_dtype(scheme: Scheme) -> pd.CategoricalDtype:
+    """The ordered categorical dtype of a scheme's codes, lowest band first."""
+    return pd.CategoricalDtype(scheme.codes, ordered=True)
+
+
+def band_positions(values: pd.Series | np.ndarray, scheme: Scheme) -> np.ndarray:
+    """Index of each value's band (0 = lowest), ``-1`` for missing or below the first band."""
+    numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    lowers = np.array([band.lower for band in scheme.bands], dtype="float64")
+    positions = np.searchsorted(lowers, numbers, side="right") - 1
+    positions[np.isnan(numbers)] = -1
+    return positions.astype("int16")
+
+
+def assign_bands(values: pd.Series, scheme: Scheme) -> pd.Series:
+    """Return the band code of every value as an ordered categorical.
+
+    Parameters
+    ----------
+    values : Series
+        Numbers (e.g. AUM). Missing values, and values below the first band,
+        get ``<NA>``.
+    scheme : Scheme
+        The bands, lowest first.
+
+    Returns
+    -------
+    Series
+        Ordered categorical of band codes, same index as ``values``.
+    """
+    codes = band_positions(values, scheme)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=scheme_dtype(scheme)), index=values.index)
+
+
+def scheme_column(frame: pd.DataFrame, scheme: Scheme) -> pd.Series:
+    """The column a scheme reads, or a :class:`SegkitError` naming it."""
+    if scheme.column not in frame.columns:
+        raise SegkitError(f"scheme '{scheme.name}' reads column '{scheme.column}', which the data does not have")
+    return frame[scheme.column]
+
+
+def load_scheme(path: str | Path) -> Scheme:
+    """Read and validate one scheme YAML file.
+
+    Raises
+    ------
+    ParamsError
+        Naming the file, the scheme and each problem with its bands.
+    """
+    try:
+        return Scheme.model_validate(read_yaml(path))
+    except ValidationError as exc:
+        messages = "; ".join(item["msg"].removeprefix("Value error, ") for item in exc.errors())
+        raise ParamsError(f"{path}: {messages}") from None
+
+
+def scheme_table(scheme: Scheme) -> pd.DataFrame:
+    """The scheme as a table: code, zh, en, lower, upper (for reports)."""
+    return pd.DataFrame([band.model_dump() for band in scheme.bands], columns=["code", "zh", "en", "lower", "upper"])

@@ -1,0 +1,118 @@
+"""The steps of scoring, shared by every engine.
+
+Scoring is split so that no step needs the whole bank in memory:
+
+1. :func:`fit_sample` keeps the customers with the smallest seeded hash of
+   ``customer_id``. The choice does not depend on row order or on how the
+   input is split, so every engine fits on exactly the same customers.
+2. :func:`fit_models` fits the segmenter and the churn scorer on that sample.
+3. :func:`score_rows` adds the rule, cluster and churn columns to any rows:
+   it is row-wise and pure, so it runs per batch or per Dask partition.
+4. :func:`assign_branches` assigns books; it needs whole branches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from segkit.config import Params
+
+def sample_keys(customer_id: pd.Series, seed: int) -> np.ndarray:
+    """Return a seeded 64-bit hash of each customer id."""
+    hash_key = hashlib.sha256(f"segkit-sample-{seed}".encode()).hexdigest()[:16]
+    hashed = pd.util.hash_pandas_object(customer_id.astype("str"), index=False, hash_key=hash_key)
+    return hashed.to_numpy(dtype=np.uint64)
+
+
+def fit_sample(frame: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:
+    """Return at most ``size`` customers: those with the smallest seeded hash.
+
+    The result is ordered by the hash, so it is the same whatever the order or
+    the split of the input; ``fit_sample(concat(fit_sample(part) for part in
+    parts))`` equals ``fit_sample(concat(parts))``.
+    """
+    keys = sample_keys(frame["customer_id"], seed)
+    order = np.argsort(keys, kind="stable")[:size]
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def merge_samples(samples: Iterable[pd.DataFrame], size: int, seed: int) -> pd.DataFrame:
+    """Combine per-batch samples into the sample of the whole input."""
+    return fit_sample(pd.concat(list(samples), ignore_index=True), size, seed)
+
+
+@dataclass
+class Models:
+    """The fitted models of a run, with their metrics and bank-level tables."""
+
+    segmenter: Any
+    churn: Any
+    metrics: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def with_rules(frame: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Return ``frame`` with the rule columns of :func:`segkit.rules.apply_rules`."""
+    from segkit.rules import apply_rules
+
+    return pd.concat([frame, apply_rules(frame, params)], axis=1)
+
+
+def fit_models(sample: pd.DataFrame, params: Params) -> Models:
+    """Fit the segmenter and the churn scorer on the fit sample.
+
+    Parameters
+    ----------
+    sample : DataFrame
+        The canonical rows chosen by :func:`fit_sample`, without rule columns.
+    params : Params
+        The run parameters.
+    """
+    from segkit import churn, cluster
+
+    sample = with_rules(sample, params)
+    features = list(params.data.mapping.features)
+    segmenter = cluster.fit_segmenter(sample, params.cluster, seed=params.seed)
+    labels = segmenter.predict(sample)
+    scorer = churn.fit_churn(sample, params.churn, seed=params.seed, features=features)
+    models = Models(segmenter=segmenter, churn=scorer)
+    models.metrics["cluster"] = segmenter.metrics()
+    models.metrics["churn"] = churn.evaluate(sample, params.churn, seed=params.seed, features=features)
+    models.tables["k_table"] = segmenter.k_table_
+    models.tables["cluster_profiles"] = segmenter.profile(sample, labels)
+    models.tables["churn_drivers"] = scorer.drivers_table()
+    return models
+
+
+def score_rows(frame: pd.DataFrame, params: Params, models: Models) -> pd.DataFrame:
+    """Add the rule, cluster and churn columns to ``frame`` (row-wise, pure)."""
+    scored = with_rules(frame, params)
+    labels = models.segmenter.predict(scored)
+    names = pd.Series(labels, index=scored.index).map(models.segmenter.names_).astype("str")
+    scored = scored.assign(cluster=labels, cluster_name=names)
+    return pd.concat([scored, models.churn.score(scored)], axis=1)
+
+
+def assign_branches(frame: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Assign books for the whole branches in ``frame``.
+
+    Returns the frame with ``manager_id`` and ``assignment`` updated, and the
+    tables ``books``, ``branch_capacity`` and ``red_list`` for those branches.
+    """
+    from segkit.rules import assign_books
+
+    books = assign_books(frame, params)
+    frame = frame.assign(manager_id=books.manager_id, assignment=books.assignment)
+    return frame, {"books": books.books, "branch_capacity": books.branches, "red_list": books.red_list}
+
+
+def combine_tables(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Concatenate per-branch tables of the same name."""
+    names = sorted({name for part in parts for name in part})
+    return {name: pd.concat([part[name] for part in parts if name in part], ignore_index=True) for name in names}

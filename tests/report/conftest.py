@@ -1,0 +1,75 @@
+"""A small scored folder for the report tests.
+
+Rules and book assignment are segkit's own; the cluster and churn columns are
+drawn here (simple, seeded functions of the data), so the report code is
+tested on the full scored layout without fitting models.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segkit.config import Params, load_params
+from segkit.fileio import sha256_path
+from segkit.scored import write_customers, write_json, write_parquet
+
+ROOT = Path(__file__).resolve().parents[2]
+REASONS = np.array(["months_inactive", "txn_count_3m", "aum_change", "tenure_months", "contacts_12m"], dtype=object)
+CLUSTERS = np.array(["young savers", "affluent families", "dormant", "merchants", "retirees"], dtype=object)
+
+
+def fake_models(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Cluster and churn columns as the scored table holds them."""
+    rng = np.random.default_rng(seed)
+    n = len(frame)
+    inactive = frame["months_inactive"].astype("float").fillna(0).to_numpy()
+    score = 1 / (1 + np.exp(-(-2.5 + 0.45 * inactive + rng.normal(0, 0.6, n))))
+    band = np.where(score >= 0.5, "high", np.where(score >= 0.2, "medium", "low"))
+    cluster = (np.log1p(frame["aum"].to_numpy()) // 3).astype(int) % len(CLUSTERS)
+    picks = rng.permuted(np.tile(np.arange(len(REASONS)), (n, 1)), axis=1)[:, :3]
+    return pd.DataFrame(
+        {
+            "cluster": cluster.astype("int64"),
+            "cluster_name": pd.Series(CLUSTERS[cluster], dtype="str"),
+            "churn_score": score,
+            "churn_band": pd.Series(band, dtype="str"),
+            "value_at_risk": score * frame["aum"].to_numpy(),
+            "churn_reason_1": pd.Series(REASONS[picks[:, 0]], dtype="str"),
+            "churn_reason_2": pd.Series(REASONS[picks[:, 1]], dtype="str"),
+            "churn_reason_3": pd.Series(REASONS[picks[:, 2]], dtype="str"),
+        },
+        index=frame.index,
+    )
+
+
+def build_scored(folder: Path, params: Params, n_customers: int = 1500, n_branches: int = 3, seed: int = 7) -> Path:
+    """Write a scored folder of a small synthetic bank into ``folder`` (its input beside it)."""
+    from segkit import rules
+    from segkit.data.synth import generate_bank
+
+    customers = generate_bank(n_customers=n_customers, n_branches=n_branches, seed=seed)
+    source = folder.parent / "customers.parquet"
+    write_parquet(source, customers)
+    customers = pd.concat([customers, rules.apply_rules(customers, params)], axis=1)
+    customers = pd.concat([customers, fake_models(customers, seed)], axis=1)
+    branches = write_customers(folder, customers)
+    write_json(folder / "branches.json", branches.to_dict(orient="records"))
+    write_parquet(folder / "tables" / "migration.parquet", rules.migration_matrix(customers, params.schemes.tier).reset_index())
+    write_json(folder / "metrics.json", {"churn": {"auc": 0.75, "brier": 0.12}, "cluster": {"k": len(CLUSTERS)}})
+    write_json(folder / "params.json", params.model_dump(mode="json"))
+    write_json(folder / "input.json", {"path": str(source), "sha256": sha256_path(source), "rows": len(customers)})
+    return folder
+
+
+@pytest.fixture(scope="session")
+def params() -> Params:
+    return load_params(ROOT / "params" / "default.yaml")
+
+
+@pytest.fixture(scope="session")
+def scored_dir(tmp_path_factory, params) -> Path:
+    return build_scored(tmp_path_factory.mktemp("bank") / "scored", params)

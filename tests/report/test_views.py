@@ -1,0 +1,91 @@
+"""Report tables: KPIs, action lists, books, and graceful degradation."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from segkit.report import calls, views
+
+
+@pytest.fixture
+def customers() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": ["C1", "C2", "C3", "C4", "C5"],
+            "branch_id": ["B1"] * 5,
+            "manager_id": pd.Series(["M1", "M1", None, "M2", "M1"], dtype="str"),
+            "aum": [500_000.0, 20_000.0, 3_000.0, 80_000.0, 1_200_000.0],
+            "aum_prev": [400_000.0, 20_000.0, 3_000.0, 100_000.0, 1_200_000.0],
+            "name": ["张三", "李四", "王五", "赵六", "钱七"],
+            "phone": ["13800000001", "13800000002", None, "13800000004", "13800000005"],
+            "card_state": pd.Series(["card_inactive", "card_no_autopay", None, "card_active", "card_inactive"], dtype="str"),
+            "has_payroll": [True, True, False, True, False],
+            "has_fund": [False, True, False, False, False],
+            "has_contact": [True, True, False, True, True],
+            "churn_band": ["high", "low", "low", "high", "medium"],
+            "churn_score": [0.7, 0.1, 0.05, 0.6, 0.3],
+            "value_at_risk": [350_000.0, 2_000.0, 150.0, 48_000.0, 360_000.0],
+            "churn_reason_1": ["months_inactive", "a", "b", "aum_change", "c"],
+            "churn_reason_2": pd.Series(["txn_count_3m", None, None, None, None], dtype="str"),
+            "asset_level": ["high", "low", "low", "mid", "high"],
+        }
+    )
+
+
+def test_kpis_count_what_a_branch_president_reads(customers):
+    kpis = views.branch_kpis(customers)
+    assert kpis["customers"] == 5
+    assert kpis["aum_total"] == pytest.approx(1_803_000.0)
+    assert kpis["aum_change"] == pytest.approx(1_803_000 / 1_723_000 - 1)
+    assert (kpis["churn_high"], kpis["unassigned"], kpis["red_list"], kpis["inactive_cards"], kpis["high_value"]) == (
+        2, 1, 1, 2, 2)
+
+
+def test_call_list_holds_each_list_with_the_right_customers(customers):
+    table = views.call_list(customers, "en")
+    by_list = table.groupby("list", sort=False)["customer_id"].apply(list).to_dict()
+    assert by_list[views.LISTS["churn_high"]["en"]] == ["C1", "C4"]  # largest value at risk first
+    assert by_list[views.LISTS["card_inactive"]["en"]] == ["C5", "C1"]  # largest AUM first
+    assert by_list[views.LISTS["card_no_autopay"]["en"]] == ["C2"]
+    assert by_list[views.LISTS["payroll_no_fund"]["en"]] == ["C1", "C4"]
+    assert by_list[views.LISTS["unassigned"]["en"]] == ["C3"]
+    assert by_list[views.LISTS["red_list"]["en"]] == ["C3"]
+    first = table.iloc[0]
+    assert first["reason"] == "months_inactive; txn_count_3m" and first["phone"] == "13800000001"
+
+
+def test_call_list_degrades_without_optional_columns(customers):
+    bare = customers[["customer_id", "branch_id", "aum"]]
+    assert views.call_list(bare, "zh").empty
+    assert views.matrix_counts(bare, "zh").empty and views.man_summary(bare).empty
+    assert views.top_churn(bare, 5).empty and views.manager_books(bare, 800, "zh").empty
+    assert set(views.branch_kpis(bare)) == {"customers", "aum_total", "aum_mean"}
+
+
+def test_manager_books_flag_managers_over_the_cap(customers):
+    books = views.manager_books(customers, cap=2, language="en")
+    assert books["manager_id"].tolist() == ["M1", "M2", "(unassigned)"]
+    assert books["customers"].tolist() == [3, 1, 1]
+    assert books["over_cap"].tolist() == [1, 0, 0]
+
+
+def test_html_tables_mask_names_and_phones(customers):
+    page = views.table(views.call_list(customers, "zh"), "zh", money=["aum"])._repr_html_()
+    assert "13800000001" not in page and "张三" not in page
+    assert "138****0001" in page and "张*" in page
+
+
+def test_call_list_files_keep_full_contacts_and_are_reproducible(customers, tmp_path):
+    first = calls.write_call_lists(customers, tmp_path / "a", "B1-x", language="zh")
+    second = calls.write_call_lists(customers, tmp_path / "b", "B1-x", language="zh")
+    assert [p.name for p in first] == ["B1-x-calls.csv", "B1-x-calls.xlsx"]
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    frame = pd.read_csv(first[0], encoding="utf-8-sig", dtype=str)
+    assert "13800000001" in frame[views.t("phone", "zh")].tolist()
+    rows = list(openpyxl.load_workbook(io.BytesIO(first[1].read_bytes())).active.values)
+    assert rows[0][:2] == (views.t("list", "zh"), views.t("customer_id", "zh"))
+    assert len(rows) - 1 == len(frame)
