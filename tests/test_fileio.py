@@ -27,6 +27,11 @@ def test_failed_write_leaves_the_earlier_file_and_no_temp_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
+def test_published_files_are_readable_by_others(tmp_path):
+    # a branch report served from a shared folder must not be private to the scheduler's user
+    assert (write_text(tmp_path / "report.html", "<p>").stat().st_mode & 0o777) == 0o644
+
+
 def test_new_folder_appears_only_on_success_and_never_overwrites(tmp_path):
     target = tmp_path / "run"
     with pytest.raises(RuntimeError):

@@ -132,18 +132,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warnings_as_lines(command: str) -> None:
+    """Print each warning once as ``segkit COMMAND: warning: message`` (no source line)."""
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+        print(f"segkit {command}: warning: {message}", file=file or sys.stderr)
+
+    warnings.showwarning = show
+    warnings.simplefilter("default", UserWarning)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``segkit`` command and return its exit code."""
     args = build_parser().parse_args(argv)
-    warnings.simplefilter("default", UserWarning)
-    try:
-        return args.handler(args)
-    except SegkitError as exc:
-        print(f"segkit {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USER_ERROR
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    with warnings.catch_warnings():
+        _warnings_as_lines(args.command)
+        try:
+            return args.handler(args)
+        except SegkitError as exc:
+            print(f"segkit {args.command}: error: {exc}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ folder and executes one report per branch from it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +145,19 @@ def run(
     """
     from segkit.report.batch import report
 
-    run_dir = Path(reports) / params.as_of.isoformat() / new_run_id()
-    scored = score(params, data=data, out=run_dir / "scored", engine=engine)
+    day = Path(reports) / params.as_of.isoformat()
+    run_id = new_run_id()
+    run_dir = day / run_id
+    for number in itertools.count(2):
+        if not run_dir.exists():
+            break
+        run_dir = day / f"{run_id}-{number}"
+    try:
+        scored = score(params, data=data, out=run_dir / "scored", engine=engine)
+    except BaseException:
+        for folder in (run_dir, day):  # created for this run and still empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
     outcome = report(scored=run_dir / "scored", out=run_dir, branches=None, workers=workers, scheduler=None)
     return RunOutcome(run_dir=run_dir, scored=scored, report=outcome)

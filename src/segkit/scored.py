@@ -39,7 +39,13 @@ def write_json(path: Path, payload: Any) -> None:
 
 
 def write_parquet(path: Path, frame: pd.DataFrame) -> None:
-    """Write ``frame`` to Parquet atomically, without its index."""
+    """Write ``frame`` to Parquet atomically.
+
+    A named index (a matrix's row labels) becomes the first column; an
+    unnamed one is dropped.
+    """
+    if any(name is not None for name in frame.index.names):
+        frame = frame.reset_index()
     with atomic_path(path) as tmp:
         frame.to_parquet(tmp, index=False)
 

@@ -83,7 +83,7 @@ def fit_models(sample: pd.DataFrame, params: Params) -> Models:
     scorer = churn.fit_churn(sample, params.churn, seed=params.seed, features=features)
     models = Models(segmenter=segmenter, churn=scorer)
     models.metrics["cluster"] = segmenter.metrics()
-    models.metrics["churn"] = churn.evaluate(sample, params.churn, seed=params.seed, features=features)
+    models.metrics["churn"] = churn.evaluate(scorer)
     models.tables["k_table"] = segmenter.k_table_
     models.tables["cluster_profiles"] = segmenter.profile(sample, labels)
     models.tables["churn_drivers"] = scorer.drivers_table()
@@ -94,8 +94,12 @@ def score_rows(frame: pd.DataFrame, params: Params, models: Models) -> pd.DataFr
     """Add the rule, cluster and churn columns to ``frame`` (row-wise, pure)."""
     scored = with_rules(frame, params)
     labels = models.segmenter.predict(scored)
-    names = pd.Series(labels, index=scored.index).map(models.segmenter.names_).astype("str")
-    scored = scored.assign(cluster=labels, cluster_name=names)
+    clusters = pd.Series(labels, index=scored.index)
+    scored = scored.assign(
+        cluster=labels,
+        cluster_name=clusters.map(models.segmenter.names_).astype("str"),
+        cluster_name_zh=clusters.map(models.segmenter.names_zh_).astype("str"),
+    )
     return pd.concat([scored, models.churn.score(scored)], axis=1)
 
 

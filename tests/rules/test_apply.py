@@ -110,6 +110,7 @@ def test_churn_modelling_shape_degrades_gracefully():
 
 
 @pytest.mark.realdata
+@pytest.mark.filterwarnings("ignore::segkit.data.schema.MissingColumnWarning")
 def test_on_the_real_churn_modelling_data():
     path = ROOT.parent / "shared" / "data" / "Churn_Modelling.csv"
     if not path.is_file():

@@ -56,7 +56,7 @@ def model_card(
         method="model",
         model=scorer.model,
         calibration=scorer.calibration,
-        members=len(scorer.members_),
+        members=scorer.cv,
         n_iter=list(scorer.n_iter_),
         features=[
             {"name": name, "kind": "categorical" if is_category else "numeric"}

@@ -1,29 +1,25 @@
 """Honest churn-model metrics: out-of-fold predictions only, never training rows.
 
-:func:`evaluate` runs stratified k-fold cross-validation of the whole fitting
-procedure (sampling, cross-fitted members, calibration): every customer is
-scored by a model that never saw them. It reports discrimination (ROC AUC,
+:func:`evaluate` reads the out-of-fold scores a :class:`ChurnScorer` keeps
+from its cross-fitting: every customer is scored by a member and a
+calibration fitted without them, so no figure comes from training rows. It reports discrimination (ROC AUC,
 PR AUC), calibration (Brier score, log loss, a reliability table) and what a
 call list gains (lift and capture in the top 10% and 20%).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.utils.validation import check_is_fitted
 
-from segkit.churn.model import LABEL, ChurnScorer, labels
-from segkit.config import ChurnParams
+from segkit.churn.model import ChurnScorer
 
 TOP_SHARES = (0.1, 0.2)
 CALIBRATION_BINS = 10
-EVAL_ROWS = 50_000
-"""Customers evaluated at most (a stratified, seeded sample): enough for metrics to 0.01."""
 
 
 def lift_capture(target: np.ndarray, score: np.ndarray, share: float) -> tuple[float, float]:
@@ -95,76 +91,44 @@ def metrics(target: np.ndarray, score: np.ndarray) -> dict[str, Any]:
     return out
 
 
-def out_of_fold(
-    frame: pd.DataFrame, params: ChurnParams, seed: int, features: Iterable[str] = ()
-) -> tuple[np.ndarray, np.ndarray, list[float], list[str]]:
-    """Cross-validated churn scores of ``frame``'s customers.
-
-    Returns the labels, the out-of-fold scores, each fold's ROC AUC and the
-    features the fold models used (union, in model order).
-    """
-    target = labels(frame)
-    folds = StratifiedKFold(params.cv_folds, shuffle=True, random_state=seed)
-    score = np.empty(len(target), dtype="float64")
-    fold_auc: list[float] = []
-    used: list[str] = []
-    for train, test in folds.split(np.zeros(len(target)), target):
-        scorer = ChurnScorer.from_params(params, seed=seed, features=features)
-        scorer.fit(frame.iloc[train])
-        score[test] = scorer.predict_proba(frame.iloc[test])[:, 1]
-        fold_auc.append(float(roc_auc_score(target[test], score[test])))
-        used += [name for name in scorer.features_ if name not in used]
-    return target, score, fold_auc, used
-
-
-def evaluate(
-    frame: pd.DataFrame, params: ChurnParams, seed: int = 0, features: Iterable[str] = ()
-) -> dict[str, Any]:
-    """Cross-validated metrics of the churn model, ready for ``metrics.json``.
+def evaluate(scorer: Any) -> dict[str, Any]:
+    """Cross-validated metrics of a fitted churn scorer, ready for ``metrics.json``.
 
     Parameters
     ----------
-    frame : DataFrame
-        Canonical customer table. Without a ``churned`` column there is nothing
-        to evaluate and the result says so (the heuristic is used).
-    params : ChurnParams
-        The ``churn`` params section (model, calibration, folds, bands).
-    seed : int
-        Seed of the folds and of the model.
-    features : iterable of str
-        Extra feature columns (the mapping's ``features``).
+    scorer : ChurnScorer or HeuristicChurnScorer
+        Fitted. A heuristic scorer had no label to learn from, so there is
+        nothing to evaluate and the result says so.
 
     Returns
     -------
     dict
         JSON-serialisable: ``method``, ``model``, ``calibration``,
-        ``cv_folds``, ``n_rows``, ``base_rate``, ``roc_auc``,
+        ``cv_folds``, ``features``, ``n_rows``, ``base_rate``, ``roc_auc``,
         ``roc_auc_folds``, ``pr_auc``, ``brier``, ``log_loss``,
         ``lift_top10``, ``capture_top10``, ``lift_top20``, ``capture_top20``,
         ``calibration_curve`` (list of bins) and ``bands`` (customers and
-        observed churn rate per band).
+        observed churn rate per band). Every figure comes from out-of-fold
+        scores: each customer is scored by a member and a calibration fitted
+        without them.
     """
-    features = list(features)
-    if LABEL not in frame:
+    if not isinstance(scorer, ChurnScorer):
         return {
             "method": "heuristic",
             "evaluated": False,
             "note": "no churned label: scores come from the rule-based early warning and cannot be evaluated",
         }
-    target = labels(frame)
-    if len(frame) > EVAL_ROWS:
-        keep, _ = train_test_split(np.arange(len(frame)), train_size=EVAL_ROWS, stratify=target, random_state=seed)
-        frame = frame.iloc[np.sort(keep)]
-    target, score, fold_auc, used = out_of_fold(frame, params, seed, features)
+    check_is_fitted(scorer, "oof_score_")
+    target, score, fold = scorer.oof_target_.astype(np.int64), scorer.oof_score_, scorer.oof_fold_
     result: dict[str, Any] = {
         "method": "model",
         "evaluated": True,
-        "model": params.model,
-        "calibration": params.calibration,
-        "cv_folds": params.cv_folds,
-        "features": used,
+        "model": scorer.model,
+        "calibration": scorer.calibration,
+        "cv_folds": scorer.cv,
+        "features": list(scorer.features_),
     }
     result.update(metrics(target, score))
-    result["roc_auc_folds"] = fold_auc
-    result["bands"] = band_table(target, score, params.bands.high, params.bands.medium)
+    result["roc_auc_folds"] = [float(roc_auc_score(target[fold == i], score[fold == i])) for i in range(scorer.cv)]
+    result["bands"] = band_table(target, score, scorer.high, scorer.medium)
     return result

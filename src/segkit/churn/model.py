@@ -1,18 +1,23 @@
-"""The churn model: a calibrated, cross-fitted ensemble with per-customer reasons.
+"""The churn model: a cross-calibrated classifier with per-customer reasons.
 
 :class:`ChurnScorer` follows the scikit-learn estimator conventions. ``fit``:
 
 1. takes at most ``sample_size`` customers (stratified, seeded);
 2. splits them into ``cv`` stratified folds and fits one member per fold on
    the other folds: histogram gradient boosting (native categorical support,
-   early stopping on the held-out fold, optional monotonic constraints) or,
-   with ``model="logistic"``, a logistic regression on quantile-normalised
-   numbers and one-hot categories;
+   early stopping on 10% of its own training rows, optional monotonic
+   constraints) or, with ``model="logistic"``, a logistic regression on
+   quantile-normalised numbers and one-hot categories;
 3. calibrates on the members' out-of-fold log-odds (Platt ``sigmoid`` by
-   default, ``isotonic`` or ``none``). The score is the calibrated average
-   of the members' log-odds. Classes are not re-weighted or resampled, so the
-   score stays a probability;
-4. computes each feature's main effect (:mod:`segkit.churn.effects`) for the
+   default, ``isotonic`` or ``none``). Classes are not re-weighted or
+   resampled, so the score stays a probability. Each customer's out-of-fold
+   score (a member and a calibration fitted without them) is kept for honest
+   metrics (:func:`segkit.churn.evaluate`);
+4. refits one model on every sampled customer, boosted for the members'
+   mean number of iterations, and scores with it under the calibration of
+   step 3 (scikit-learn's ``CalibratedClassifierCV(ensemble=False)``): one
+   model to evaluate per customer, so scoring millions stays fast;
+5. computes each feature's main effect (:mod:`segkit.churn.effects`) for the
    reasons and the global drivers.
 """
 
@@ -43,6 +48,10 @@ from segkit.errors import DataValidationError, Problem, SegkitError
 LABEL = "churned"
 SMALL_DATA = 50_000
 """Below this many rows one thread is faster than several (OpenMP overhead)."""
+MIN_PRESENT = 20
+MIN_PRESENT_SHARE = 0.01
+"""A feature is used when at least this many (and this share of) customers have a value:
+rarer ones (a corporate measure among retail customers) cannot be learnt and break binning."""
 CENTRE_ROWS = 20_000
 """Customers used to centre the effects and rank the global drivers."""
 
@@ -72,6 +81,16 @@ def fingerprint(frame: pd.DataFrame, names: Iterable[str]) -> str:
         digest.update(name.encode())
         digest.update(pd.util.hash_pandas_object(frame[name], index=False).to_numpy().tobytes())
     return digest.hexdigest()
+
+
+def _probability(
+    raw: np.ndarray, platt: tuple[float, float], isotonic: IsotonicRegression | None
+) -> np.ndarray:
+    """Turn raw ensemble log-odds into probabilities with a fitted calibration."""
+    slope, intercept = platt
+    if isotonic is not None:
+        return np.clip(isotonic.predict(raw), 0.0, 1.0)
+    return 1.0 / (1.0 + np.exp(-(slope * raw + intercept)))
 
 
 class ChurnScorer(ClassifierMixin, BaseEstimator):
@@ -112,11 +131,12 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
     categories_ : dict of str to list of str
         Levels of each categorical feature (code order).
     dropped_features_ : list of str
-        Features present but constant in the training data.
-    members_ : list of estimators
-        The cross-fitted members.
+        Features present but constant, or known for too few customers
+        (:data:`MIN_PRESENT`, :data:`MIN_PRESENT_SHARE`), in the training data.
+    estimator_ : estimator
+        The model refitted on every sampled customer; it gives the raw log-odds.
     n_iter_ : list of int
-        Boosting iterations of each member (after early stopping).
+        Iterations of each cross-fitted member (after early stopping).
     calibration_ : tuple of float
         Platt slope and intercept (``(1.0, 0.0)`` unless ``calibration="sigmoid"``).
     isotonic_ : IsotonicRegression or None
@@ -127,6 +147,9 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         Median (numeric) or most common level (categorical) of each feature.
     importance_ : ndarray
         Mean absolute contribution (log-odds) of each feature: the global drivers.
+    oof_score_, oof_target_, oof_fold_ : ndarray
+        Each training customer's out-of-fold probability (member and
+        calibration fitted without them), label and fold.
     data_fingerprint_ : str
         sha256 of the training data (features and label).
     n_rows_, n_train_, base_rate_
@@ -141,7 +164,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         cv: int = 5,
         sample_size: int = 200_000,
         learning_rate: float = 0.1,
-        max_leaf_nodes: int = 15,
+        max_leaf_nodes: int = 8,
         min_samples_leaf: int = 20,
         l2_regularization: float = 1.0,
         max_iter: int = 500,
@@ -247,6 +270,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
             max_iter=self.max_iter,
             n_iter_no_change=self.n_iter_no_change,
             early_stopping=True,
+            validation_fraction=0.1,
             categorical_features=list(self.categorical_) if any(self.categorical_) else None,
             monotonic_cst=constraints if any(constraints) else None,
             random_state=seed,
@@ -265,8 +289,10 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         names, categorical = features.select(frame, self.features)
         data = features.columns(frame, names)
         keep, dropped = [], []
+        least_present = max(MIN_PRESENT, int(MIN_PRESENT_SHARE * len(frame)))
         for name, is_category in zip(names, categorical, strict=True):
-            (keep if data[name].nunique(dropna=True) >= 2 else dropped).append((name, is_category))
+            usable = data[name].nunique(dropna=True) >= 2 and data[name].notna().sum() >= least_present
+            (keep if usable else dropped).append((name, is_category))
         if not keep:
             raise SegkitError("churn model: no usable feature (every candidate column is absent or constant)")
         self.features_ = [name for name, _ in keep]
@@ -327,26 +353,37 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         return self
 
     def _fit_members(self, matrix: np.ndarray, target: np.ndarray) -> None:
-        folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+        folds = list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(matrix, target))
         out_of_fold = np.empty(len(target), dtype="float64")
-        self.members_, self.n_iter_ = [], []
-        for i, (train, held_out) in enumerate(folds.split(matrix, target)):
-            member = self._member(self.random_state + i, len(train))
-            if self.model == "hgb":
-                member.fit(matrix[train], target[train], X_val=matrix[held_out], y_val=target[held_out])
-                self.n_iter_.append(int(member.n_iter_))
-            else:
-                member.fit(matrix[train], target[train])
-                self.n_iter_.append(int(member[-1].n_iter_[0]))
+        self.n_iter_ = []
+        for i, (train, held_out) in enumerate(folds):
+            member = self._member(self.random_state + i, len(train)).fit(matrix[train], target[train])
+            self.n_iter_.append(int(member.n_iter_ if self.model == "hgb" else member[-1].n_iter_[0]))
             out_of_fold[held_out] = member.decision_function(matrix[held_out])
-            self.members_.append(member)
-        self.calibration_ = (1.0, 0.0)
-        self.isotonic_ = None
+        self.calibration_, self.isotonic_ = self._calibrator(out_of_fold, target)
+        self.oof_score_ = np.empty(len(target), dtype="float64")
+        self.oof_fold_ = np.empty(len(target), dtype=np.int8)
+        for i, (train, held_out) in enumerate(folds):
+            self.oof_fold_[held_out] = i
+            platt, isotonic = self._calibrator(out_of_fold[train], target[train])
+            self.oof_score_[held_out] = _probability(out_of_fold[held_out], platt, isotonic)
+        self.oof_target_ = target.astype(np.int8)
+        self.estimator_ = self._member(self.random_state, len(target))
+        if self.model == "hgb":
+            self.estimator_.set_params(max_iter=max(1, round(float(np.mean(self.n_iter_)))), early_stopping=False)
+        self.estimator_.fit(matrix, target)
+
+    def _calibrator(
+        self, log_odds: np.ndarray, target: np.ndarray
+    ) -> tuple[tuple[float, float], IsotonicRegression | None]:
+        """Fit the calibration of raw log-odds: Platt (slope, intercept) and the isotonic map."""
         if self.calibration == "sigmoid":
-            platt = LogisticRegression(C=np.inf).fit(out_of_fold[:, np.newaxis], target)
-            self.calibration_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
-        elif self.calibration == "isotonic":
-            self.isotonic_ = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(out_of_fold, target)
+            platt = LogisticRegression(C=np.inf).fit(log_odds[:, np.newaxis], target)
+            return (float(platt.coef_[0, 0]), float(platt.intercept_[0])), None
+        if self.calibration == "isotonic":
+            isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(log_odds, target)
+            return (1.0, 0.0), isotonic
+        return (1.0, 0.0), None
 
     def _fit_effects(self, matrix: np.ndarray) -> None:
         rng = np.random.default_rng(self.random_state)
@@ -364,7 +401,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------- predict
     def _matrix(self, frame: pd.DataFrame) -> np.ndarray:
-        check_is_fitted(self, "members_")
+        check_is_fitted(self, "estimator_")
         if not isinstance(frame, pd.DataFrame):
             raise SegkitError(f"expected a DataFrame of customers, got {type(frame).__name__}")
         derived = features.derive(frame.head(0)).columns
@@ -375,7 +412,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         return features.encode(frame, self.features_, self.categorical_, self.categories_)
 
     def _raw(self, matrix: np.ndarray) -> np.ndarray:
-        return np.mean([member.decision_function(matrix) for member in self.members_], axis=0)
+        return self.estimator_.decision_function(matrix)
 
     def _log_odds(self, matrix: np.ndarray) -> np.ndarray:
         """Calibrated log-odds (raw ensemble log-odds unless Platt-calibrated)."""
@@ -383,10 +420,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         return slope * self._raw(matrix) + intercept
 
     def _proba(self, matrix: np.ndarray) -> np.ndarray:
-        log_odds = self._log_odds(matrix)
-        if self.isotonic_ is not None:
-            return np.clip(self.isotonic_.predict(log_odds), 0.0, 1.0)
-        return 1.0 / (1.0 + np.exp(-log_odds))
+        return _probability(self._raw(matrix), self.calibration_, self.isotonic_)
 
     def _run(self, n_rows: int):
         return threadpool_limits(limits=self._threads(n_rows), user_api="openmp")

@@ -127,7 +127,11 @@ class KernelPool:
         from jupyter_client.manager import KernelManager
 
         km = KernelManager(kernel_name=self.kernel_name)
-        km.start_kernel(cwd=str(self.cwd) if self.cwd else None, env=dict(os.environ))
+        km.start_kernel(
+            cwd=str(self.cwd) if self.cwd else None,
+            env=dict(os.environ),
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
         kc = km.client()
         kc.start_channels()
         msg_id = kc.execute(WARM_CODE, silent=True, store_history=False)

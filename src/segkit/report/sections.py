@@ -63,7 +63,14 @@ def note(key: str, language: str) -> Html:
 
 # ------------------------------------------------------------------ context
 BANK_COLUMNS = ["branch_id", "tier", "aum", "aum_prev", "asset_level", "churn_band", "churn_score", "value_at_risk",
-                "manager_id", "has_contact", "card_state", "cluster_name"]
+                "manager_id", "has_contact", "card_state", "cluster_name", "cluster_name_zh"]
+
+
+def in_language(customers: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Show cluster names in the report's language (``cluster_name`` is English)."""
+    if language == "zh" and "cluster_name_zh" in customers:
+        return customers.assign(cluster_name=customers["cluster_name_zh"])
+    return customers
 
 
 @dataclass
@@ -94,12 +101,12 @@ class BranchContext:
 
     @cached_property
     def customers(self) -> pd.DataFrame:
-        return self.scored.customers(self.branch_id)
+        return in_language(self.scored.customers(self.branch_id), self.language)
 
     @cached_property
     def bank(self) -> pd.DataFrame:
         available = set(self.customers.columns)
-        return self.scored.customers(columns=[c for c in BANK_COLUMNS if c in available])
+        return in_language(self.scored.customers(columns=[c for c in BANK_COLUMNS if c in available]), self.language)
 
     @cached_property
     def tiers(self) -> dict[str, str]:
@@ -241,7 +248,7 @@ class BankContext:
 
     @cached_property
     def customers(self) -> pd.DataFrame:
-        return self.scored.customers()
+        return in_language(self.scored.customers(), self.language)
 
     @cached_property
     def tiers(self) -> dict[str, str]:
