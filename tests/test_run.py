@@ -41,6 +41,12 @@ def test_run_publishes_every_branch_in_a_new_folder_and_never_overwrites(small_b
         metrics = json.loads((run_dir / "scored" / "metrics.json").read_text())
         assert metrics["churn"]["evaluated"] and metrics["churn"]["roc_auc"] > 0.7
         assert 3 <= metrics["cluster"]["k"] <= 10
+        card = json.loads((run_dir / "scored" / "models" / "churn_card.json").read_text())
+        assert card["date"] == "2026-09-30" and len(card["data_fingerprint"]) == 64
+        assert card["metrics"]["roc_auc"] == metrics["churn"]["roc_auc"]
+        assert {"months_inactive", "aum_change"} <= {feature["name"] for feature in card["features"]}
+        calls = "".join(path.read_text(encoding="utf-8-sig") for path in (run_dir / "branches").glob("*-calls.csv"))
+        assert "睡眠客户" in calls  # the dormant wake-up list
     assert "published 4 of 4 reports" in capsys.readouterr().out
 
 

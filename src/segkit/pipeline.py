@@ -53,6 +53,7 @@ def write_metadata(
     folder: Path, branches: pd.DataFrame, models: Models, tables: dict[str, pd.DataFrame], params: Params, source: Path, rows: int
 ) -> None:
     """Write everything but the customers into a scored folder (see :mod:`segkit.scored`)."""
+    from segkit.churn import model_card
     from segkit.persist import save_model
 
     write_json(folder / "branches.json", branches.to_dict(orient="records"))
@@ -60,6 +61,7 @@ def write_metadata(
         write_parquet(folder / "tables" / f"{name}.parquet", table)
     save_model(models.segmenter, folder / "models" / "segmenter.skops")
     save_model(models.churn, folder / "models" / "churn.skops")
+    write_json(folder / "models" / "churn_card.json", model_card(models.churn, params.as_of, models.metrics.get("churn")))
     write_json(folder / "metrics.json", models.metrics)
     write_json(folder / "params.json", params.model_dump(mode="json"))
     write_json(folder / "input.json", {"path": str(source), "sha256": sha256_path(source), "rows": rows})

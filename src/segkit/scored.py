@@ -56,9 +56,9 @@ def write_customers(folder: Path, customers: pd.DataFrame) -> pd.DataFrame:
     Rows are sorted by ``customer_id`` inside each partition so the bytes are
     the same on every run. Returns the branch table written to ``branches.json``.
     """
-    slugs = customers["branch_id"].map(branch_slug)
     rows = []
-    for (branch_id, slug), part in customers.groupby([customers["branch_id"], slugs], sort=True, observed=True):
+    for branch_id, part in customers.groupby("branch_id", sort=True, observed=True):
+        slug = branch_slug(branch_id)
         part = part.sort_values("customer_id", kind="stable")
         write_parquet(folder / CUSTOMERS / f"{PARTITION}={slug}" / "part-0.parquet", part)
         rows.append({"branch_id": str(branch_id), "slug": slug, "customers": len(part)})

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segkit.churn.lists import is_dormant
 from segkit.config import Params
 
 def sample_keys(customer_id: pd.Series, seed: int) -> np.ndarray:
@@ -100,7 +101,11 @@ def score_rows(frame: pd.DataFrame, params: Params, models: Models) -> pd.DataFr
         cluster_name=clusters.map(models.segmenter.names_).astype("str"),
         cluster_name_zh=clusters.map(models.segmenter.names_zh_).astype("str"),
     )
-    return pd.concat([scored, models.churn.score(scored)], axis=1)
+    scored = pd.concat([scored, models.churn.score(scored)], axis=1)
+    if "months_inactive" in scored:
+        rule = params.churn.dormant
+        scored["dormant"] = is_dormant(scored, rule.months_inactive, rule.min_aum)
+    return scored
 
 
 def assign_branches(frame: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:

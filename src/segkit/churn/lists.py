@@ -55,6 +55,17 @@ def retention_list(
     return listed.assign(rank=np.arange(1, len(listed) + 1))[["rank", *columns]]
 
 
+def is_dormant(customers: pd.DataFrame, months_inactive: int = 6, min_aum: float = 10_000.0) -> np.ndarray:
+    """Whether each customer is dormant (睡眠客户): at least ``months_inactive`` of the
+    last 12 months inactive and still holding at least ``min_aum`` (always more than zero).
+
+    Row-wise; a customer with an unknown ``months_inactive`` is not dormant.
+    """
+    inactive = as_numbers(customers["months_inactive"])
+    aum = as_numbers(customers["aum"])
+    return (inactive >= months_inactive) & (aum >= min_aum) & (aum > 0)
+
+
 def dormant_list(scored: pd.DataFrame, months_inactive: int = 6, min_aum: float = 10_000.0) -> pd.DataFrame:
     """Dormant customers (睡眠客户): long inactive, assets still held; wake-up candidates.
 
@@ -80,9 +91,7 @@ def dormant_list(scored: pd.DataFrame, months_inactive: int = 6, min_aum: float 
     if "months_inactive" not in scored or "aum" not in scored:
         warnings.warn("dormant list: months_inactive or aum is absent; no dormant customers can be listed", UserWarning, stacklevel=2)
         return pd.DataFrame({name: pd.Series(dtype=scored[name].dtype) for name in columns if name in scored})
-    inactive = as_numbers(scored["months_inactive"])
-    aum = as_numbers(scored["aum"])
-    chosen = scored.loc[(inactive >= months_inactive) & (aum >= min_aum) & (aum > 0)]
+    chosen = scored.loc[is_dormant(scored, months_inactive, min_aum)]
     keys = ["aum"] + (["customer_id"] if "customer_id" in chosen else [])
     chosen = chosen.sort_values(keys, ascending=[False] + [True] * (len(keys) - 1), kind="stable")
     return chosen[columns].reset_index(drop=True)

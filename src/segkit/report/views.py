@@ -65,6 +65,7 @@ LISTS: dict[str, dict[str, str]] = {
     "card_no_autopay": {"zh": "信用卡未绑定自动还款：推荐双卡绑定",
                         "en": "Card without auto-repayment: offer dual-card binding"},
     "payroll_no_fund": {"zh": "代发薪客户未做基金定投：推荐定投", "en": "Payroll customer without a fund SIP: offer a SIP"},
+    "dormant": {"zh": "睡眠客户：资产仍在，邀约唤醒", "en": "Dormant with assets: call to wake up"},
     "unassigned": {"zh": "未归户：分配客户经理", "en": "Unassigned: give the customer a manager"},
     "red_list": {"zh": "红名单：无有效联系方式，核心系统查补", "en": "Red list: no usable contact, look up in the core system"},
 }
@@ -263,6 +264,8 @@ def _list_masks(customers: pd.DataFrame) -> dict[str, pd.Series]:
             masks["card_no_autopay"] = (card == "active") & ~_flag(customers, "card_autopay_bound")
     if _has(customers, "has_payroll", "has_fund"):
         masks["payroll_no_fund"] = _flag(customers, "has_payroll") & ~_flag(customers, "has_fund")
+    if "dormant" in customers:
+        masks["dormant"] = _flag(customers, "dormant")
     if "manager_id" in customers:
         masks["unassigned"] = customers["manager_id"].isna()
     if "has_contact" in customers:
@@ -278,7 +281,8 @@ def call_list(customers: pd.DataFrame, language: str, tier_names: Mapping[str, s
     """Every customer to contact, one row per (list, customer), most valuable first within a list.
 
     Lists (in this order): high churn risk, inactive credit card, card without
-    auto-repayment, payroll without fund SIP, unassigned, red list. Columns:
+    auto-repayment, payroll without fund SIP, dormant with assets, unassigned,
+    red list. Columns:
     see ``CALL_COLUMNS`` (those the data has); ``list`` is the list's label and
     ``reason`` the churn reasons where scored.
     """
