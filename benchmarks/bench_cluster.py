@@ -33,6 +33,7 @@ from segkit.config import load_params
 from segkit.data.io import load_customers
 from segkit.data.synth import generate_bank
 from segkit.fileio import write_text
+from record import append as append_result
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -135,10 +136,7 @@ def main() -> None:
         write_text(RESULTS / "cluster_selection.json", json.dumps(document, indent=2) + "\n")
     if not args.skip_scale:
         record = scale(args.customers) | {"note": args.note}
-        path = RESULTS / "cluster.json"
-        history = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
-        history.append(record)
-        write_text(path, json.dumps(history, indent=2) + "\n")
+        append_result("cluster", record)
 
 
 if __name__ == "__main__":

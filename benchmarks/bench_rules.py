@@ -8,7 +8,6 @@ Target: under 3 s for both steps together on 1,000,000 customers.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import time
@@ -18,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from segkit.config import load_params
-from segkit.fileio import write_text
 from segkit.rules import apply_rules, assign_books
+from record import append as append_result
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "rules.json"
@@ -107,9 +106,7 @@ def main() -> None:
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "note": args.note,
     }
-    history = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else []
-    history.append(record)
-    write_text(RESULTS, json.dumps(history, indent=2, ensure_ascii=False) + "\n")
+    append_result("rules", record)
     print(
         f"rules: {args.customers:,} customers: apply_rules {record['apply_rules_s']} s + "
         f"assign_books {record['assign_books_s']} s = {record['total_s']} s (target < {TARGET_SECONDS} s)"

@@ -41,6 +41,8 @@ import sys
 import time
 from pathlib import Path
 
+from record import append as append_result
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "scale.json"
 WORK = ROOT / "benchmarks" / "out" / "scale"
@@ -207,15 +209,6 @@ def record(step: str, customers: int, branches: int, engine: str, result: dict, 
     return entry
 
 
-def append(entry: dict) -> None:
-    """Append ``entry`` to the results file."""
-    from segkit.fileio import write_text
-
-    history = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else []
-    history.append(entry)
-    write_text(RESULTS, json.dumps(history, indent=2, ensure_ascii=False) + "\n")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
@@ -243,7 +236,7 @@ def main() -> int:
             info = machine()
             result = measure(command(step, data, out, args.engine))
             entry = record(step, customers, args.branches, args.engine, result, info, args.note)
-            append(entry)
+            append_result("scale", entry)
             shutil.rmtree(out, ignore_errors=True)
             failed |= entry["exit_code"] != 0 or entry.get("passed") is False
             verdict = "" if "passed" not in entry else f"  target {entry['target']}: {'ok' if entry['passed'] else 'MISSED'}"

@@ -1,7 +1,8 @@
 """Save and load fitted models with skops, never with bare pickle.
 
-Loading trusts only types from segkit, scikit-learn, NumPy and SciPy; a file
-that asks for anything else is refused before any of it is executed.
+Loading trusts only types from segkit, scikit-learn, NumPy and SciPy (and
+``functools.partial`` of those); a file that asks for anything else is refused
+before any of it is executed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from segkit.errors import SegkitError
 from segkit.fileio import write_bytes
 
 TRUSTED_PREFIXES = ("segkit.", "sklearn.", "numpy.", "scipy.")
+TRUSTED_NAMES = ("functools.partial",)
+"""Trusted as such: skops lists the function a partial wraps as a type of its own, checked above
+(gradient boosting with categorical features holds ``partial(sklearn...check_array)``)."""
 
 
 def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
@@ -36,7 +40,7 @@ def load_model(path: str | os.PathLike[str]) -> Any:
     if not path.is_file():
         raise SegkitError(f"model file not found: {path}")
     untrusted = sio.get_untrusted_types(file=path)
-    refused = [name for name in untrusted if not name.startswith(TRUSTED_PREFIXES)]
+    refused = [name for name in untrusted if not name.startswith(TRUSTED_PREFIXES) and name not in TRUSTED_NAMES]
     if refused:
         raise SegkitError(f"{path}: refusing to load untrusted types: {', '.join(sorted(refused))}")
     return sio.load(path, trusted=untrusted)

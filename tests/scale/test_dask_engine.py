@@ -6,13 +6,12 @@ import os
 from pathlib import Path
 
 import dask
-import pandas as pd
 import pytest
 from conftest import BANK_CUSTOMERS, REPO, assert_same_scored, with_scale, write_parts
 
 from segkit.cli import main
 from segkit.config import Params
-from segkit.errors import DataValidationError, SegkitError
+from segkit.errors import DataValidationError
 from segkit.pipeline import score
 
 

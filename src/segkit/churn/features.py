@@ -63,6 +63,9 @@ FLAGS = (
 CATEGORICAL = ("branch_id", "customer_type", "gender", "credit_card", "industry")
 """Canonical categorical features."""
 
+DERIVED_FROM = {"aum_change": ("aum", "aum_prev")}
+"""The input columns of each derived feature."""
+
 MAX_LEVELS = 250
 """Most levels kept per categorical feature (gradient boosting allows 255 bins)."""
 
@@ -144,7 +147,7 @@ def levels(values: pd.Series) -> list[str]:
 
 def codes(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
     """Integer codes of ``values`` in ``categories`` as float64 (NaN: missing or unseen)."""
-    coded = pd.Categorical(values.astype("str"), categories=list(categories)).codes.astype("float64")
+    coded = pd.Index(list(categories), dtype="str").get_indexer(values.astype("str")).astype("float64")
     coded[coded < 0] = np.nan
     return coded
 

@@ -21,6 +21,7 @@ says ``churn_method = "heuristic"``.
 from __future__ import annotations
 
 import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
@@ -31,6 +32,10 @@ from segkit.config import ChurnParams, HeuristicWeights
 from segkit.errors import SegkitError
 
 SIGNALS = ("inactivity", "assets_falling", "few_products", "contact_lost")
+ENOUGH_PRODUCTS = 3.0
+"""Products from which ``few_products`` no longer counts (fewer read as "only N products")."""
+MIN_IMPACT = 0.01
+"""A signal adding less than this to the risk index (0-1) is not given as a reason."""
 LABELS = {
     "inactivity": ("inactivity", "交易不活跃"),
     "assets_falling": ("assets falling", "资产下降"),
@@ -54,7 +59,7 @@ def signals(frame: pd.DataFrame, dormant_months: int = 6) -> dict[str, tuple[np.
         found["assets_falling"] = (np.clip(-change / 0.5, 0.0, 1.0), "aum_change", change)
     if "n_products" in frame:
         held = features.as_numbers(frame["n_products"])
-        found["few_products"] = (np.clip((3.0 - held) / 2.0, 0.0, 1.0), "n_products", held)
+        found["few_products"] = (np.clip((ENOUGH_PRODUCTS - held) / 2.0, 0.0, 1.0), "n_products", held)
     if "has_contact" in frame:
         contact = features.as_numbers(frame["has_contact"])
         found["contact_lost"] = (1.0 - contact, "has_contact", contact)
@@ -118,6 +123,10 @@ class HeuristicChurnScorer(BaseEstimator):
         """Record which signals ``frame`` supports (nothing is learned from labels)."""
         if not isinstance(frame, pd.DataFrame):
             raise SegkitError(f"expected a DataFrame of customers, got {type(frame).__name__}")
+        if not 0 < self.medium < self.high < 1:
+            raise SegkitError(f"churn early warning: band cut points must satisfy 0 < medium < high < 1, got medium={self.medium}, high={self.high}")
+        if self.language not in ("zh", "en"):
+            raise SegkitError(f"churn early warning: language must be 'zh' or 'en', got {self.language!r}")
         weights = HeuristicWeights().model_dump() if self.weights is None else dict(self.weights)
         unknown = sorted(set(weights) - set(SIGNALS))
         if unknown or any(value < 0 for value in weights.values()):
@@ -149,9 +158,9 @@ class HeuristicChurnScorer(BaseEstimator):
             impacts,
             [found[name][2] for name in self.signals_],
             [found[name][1] for name in self.signals_],
-            [None] * len(self.signals_),
+            [ENOUGH_PRODUCTS if name == "few_products" else None for name in self.signals_],
             top=output.TOP,
-            min_impact=0.0,
+            min_impact=MIN_IMPACT,
             drivers=self.signals_,
         )
         return impacts, found_reasons

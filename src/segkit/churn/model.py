@@ -24,7 +24,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable
 
 import numpy as np
@@ -47,7 +46,7 @@ from segkit.errors import DataValidationError, Problem, SegkitError
 
 LABEL = "churned"
 SMALL_DATA = 50_000
-"""Below this many rows one thread is faster than several (OpenMP overhead)."""
+"""Below this many rows one thread is faster than several (OpenMP and BLAS overhead)."""
 MIN_PRESENT = 20
 MIN_PRESENT_SHARE = 0.01
 """A feature is used when at least this many (and this share of) customers have a value:
@@ -120,7 +119,9 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
     random_state : int
         Seed of the sampling, folds and members.
     n_threads : int, optional
-        OpenMP threads; default one for small data, every core otherwise.
+        OpenMP and BLAS threads; default one for small data, otherwise the process's
+        current limit (``OMP_NUM_THREADS`` or an enclosing
+        ``threadpoolctl.threadpool_limits``; every core when neither is set).
 
     Attributes
     ----------
@@ -219,10 +220,11 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         )
 
     # ------------------------------------------------------------------ fit
-    def _threads(self, n_rows: int) -> int:
+    def _threads(self, n_rows: int) -> int | None:
+        """OpenMP/BLAS threads to use; None keeps the process's limit (never raises an outer cap)."""
         if self.n_threads is not None:
             return self.n_threads
-        return 1 if n_rows < SMALL_DATA else (os.cpu_count() or 1)
+        return 1 if n_rows < SMALL_DATA else None
 
     def _check_params(self) -> None:
         problems = []
@@ -347,7 +349,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         self.n_train_ = len(sample)
         self.base_rate_ = float(target.mean())
         self.classes_ = np.array([0, 1])
-        with threadpool_limits(limits=self._threads(len(sample)), user_api="openmp"):
+        with threadpool_limits(limits=self._threads(len(sample))):
             self._fit_members(matrix, target)
             self._fit_effects(matrix)
         return self
@@ -407,7 +409,14 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         derived = features.derive(frame.head(0)).columns
         missing = [name for name in self.features_ if name not in frame and name not in derived]
         if missing:
-            problems = [Problem(name, "is a feature of the fitted churn model but is absent") for name in missing]
+            problems = [
+                Problem(
+                    name,
+                    "is a feature of the fitted churn model but is absent"
+                    + (f" (derived from {' and '.join(features.DERIVED_FROM[name])})" if name in features.DERIVED_FROM else ""),
+                )
+                for name in missing
+            ]
             raise DataValidationError(problems, "churn")
         return features.encode(frame, self.features_, self.categorical_, self.categories_)
 
@@ -423,7 +432,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         return _probability(self._raw(matrix), self.calibration_, self.isotonic_)
 
     def _run(self, n_rows: int):
-        return threadpool_limits(limits=self._threads(n_rows), user_api="openmp")
+        return threadpool_limits(limits=self._threads(n_rows))
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         """Return ``(n, 2)`` probabilities of staying and of churning."""

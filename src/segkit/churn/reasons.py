@@ -42,11 +42,12 @@ def _aum(v: float, typical: object) -> Phrase:
 
 
 def _aum_change(v: float, typical: object) -> Phrase:
-    if round(v, 2) < 0:
-        return f"assets down {-v:.0%} on the previous period", f"资产较上期下降{-v:.0%}"
-    if round(v, 2) > 0:
-        return f"assets up {v:.0%} on the previous period", f"资产较上期增长{v:.0%}"
-    return "assets flat on the previous period", "资产与上期持平"
+    shown = f"{abs(v):.0%}"
+    if shown == "0%":
+        return "assets flat on the previous period", "资产与上期持平"
+    if v < 0:
+        return f"assets down {shown} on the previous period", f"资产较上期下降{shown}"
+    return f"assets up {shown} on the previous period", f"资产较上期增长{shown}"
 
 
 def _n_products(v: float, typical: object) -> Phrase:
@@ -82,7 +83,7 @@ def _flag(yes: Phrase, no: Phrase) -> Callable[[float, object], Phrase]:
 
 
 def _holds(en: str, zh: str) -> Callable[[float, object], Phrase]:
-    return _flag((f"holds {en}", f"持有{zh}"), (f"no {en}", f"未持有{zh}"))
+    return _flag((f"holds {en}", f"持有{zh}"), (f"no {en.removeprefix('a ')}", f"未持有{zh}"))
 
 
 def _choice(table: dict[str, Phrase], en: str, zh: str) -> Callable[[str, object], Phrase]:
@@ -143,6 +144,12 @@ PHRASES: dict[str, tuple[str, str, Callable[..., Phrase]]] = {
 }
 """Known features: their labels and how a value reads."""
 
+MISSING: dict[str, Phrase] = {
+    "aum_change": ("no previous-period balance to compare", "无上期资产可比"),
+}
+"""How a missing value reads where "not recorded" would mislead (``aum_change`` is
+missing when the previous balance is zero, as for a newly opened account)."""
+
 
 def phrase(feature: str, value: object, typical: object = None) -> Phrase:
     """Return the (English, Chinese) reason for one feature value.
@@ -152,14 +159,15 @@ def phrase(feature: str, value: object, typical: object = None) -> Phrase:
     feature : str
         The feature name (canonical, derived, or an extra mapped column).
     value : float, str or None
-        The customer's value; None or NaN reads as "not recorded".
+        The customer's value; None or NaN reads as "not recorded" (or as
+        :data:`MISSING` says).
     typical : float or str, optional
         The bank's typical value (median or most common level); extra
         features show it for comparison.
     """
     label_en, label_zh, read = PHRASES.get(feature, (feature, feature, None))
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return f"{label_en} not recorded", f"{label_zh}缺失"
+        return MISSING.get(feature, (f"{label_en} not recorded", f"{label_zh}缺失"))
     if read is not None:
         return read(value, typical)
     if isinstance(value, str):
@@ -176,7 +184,7 @@ def _display_key(values: np.ndarray) -> np.ndarray:
         return values
     with np.errstate(divide="ignore", invalid="ignore"):
         magnitude = np.where(values != 0, np.floor(np.log10(np.abs(values))), 0.0)
-    scale = 10.0 ** np.nan_to_num(magnitude - 2)
+    scale = 10.0 ** np.clip(np.nan_to_num(magnitude - 2), -300, 300)  # finite and non-zero
     return np.round(values / scale) * scale
 
 
