@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from segkit.config import TargetParams
