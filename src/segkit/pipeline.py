@@ -55,8 +55,10 @@ def write_metadata(
     """Write everything but the customers into a scored folder (see :mod:`segkit.scored`)."""
     from segkit.churn import model_card
     from segkit.persist import save_model
+    from segkit.report.summary import write_bank_summary
 
     write_json(folder / "branches.json", branches.to_dict(orient="records"))
+    write_bank_summary(Scored(folder))
     for name, table in sorted(tables.items()):
         write_parquet(folder / "tables" / f"{name}.parquet", table)
     save_model(models.segmenter, folder / "models" / "segmenter.skops")

@@ -6,6 +6,7 @@ Layout::
     <scored>/tables/<name>.parquet                         bank-level tables
     <scored>/models/segmenter.skops, churn.skops, churn_card.json
     <scored>/branches.json   branch_id, slug and customer count of every branch
+    <scored>/bank_summary.json  bank-wide counts and sums the branch reports compare with
     <scored>/metrics.json    data, cluster and churn metrics
     <scored>/params.json     the resolved params of the run
     <scored>/input.json      the input's path, sha256 and row count

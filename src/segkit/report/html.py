@@ -95,8 +95,28 @@ def page(title: str, body: str, language: str = "zh", footer: str = "") -> str:
 @lru_cache(maxsize=1)
 def _exporter() -> Any:
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    return HTMLExporter(
+    class OutputsExporter(HTMLExporter):
+        """``HTMLExporter`` without its closing BeautifulSoup pass.
+
+        That pass re-parses the whole page to add ``alt`` text to images and
+        ``tabindex`` to JupyterLab input/output wrappers; segkit's charts carry
+        their own ``alt`` and the ``basic`` template has no such wrappers, so it
+        would change nothing but costs more than the rendering itself.
+        """
+
+        def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
+                               **kw: Any) -> tuple[str, dict]:
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer="ipython3", parent=self))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return OutputsExporter(
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,

@@ -62,6 +62,10 @@ def warm() -> None:
     A report worker runs this silently in a spare kernel before handing it a
     notebook; it leaves no variables behind.
     """
+    import pyarrow.parquet  # noqa: F401 - the reader of the first table
+
+    from segkit.report import sections  # noqa: F401 - what the report notebooks import
+
     plots.use_style()
     plots.to_svg(plots.warm_figure())
 

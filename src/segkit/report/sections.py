@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from segkit.report import plots, views
+from segkit.report.summary import BankSummary, bank_summary
 from segkit.report.views import Html, t
 from segkit.scored import Scored
 
@@ -62,10 +63,6 @@ def note(key: str, language: str) -> Html:
 
 
 # ------------------------------------------------------------------ context
-BANK_COLUMNS = ["branch_id", "tier", "aum", "aum_prev", "asset_level", "churn_band", "churn_score", "value_at_risk",
-                "manager_id", "has_contact", "card_state", "cluster_name", "cluster_name_zh"]
-
-
 def in_language(customers: pd.DataFrame, language: str) -> pd.DataFrame:
     """Show cluster names in the report's language (``cluster_name`` is English)."""
     if language == "zh" and "cluster_name_zh" in customers:
@@ -75,10 +72,10 @@ def in_language(customers: pd.DataFrame, language: str) -> pd.DataFrame:
 
 @dataclass
 class BranchContext:
-    """Everything a branch report reads: its own customers and bank aggregates.
+    """Everything a branch report reads: its own customers and the bank's totals.
 
-    The bank-wide columns read (``BANK_COLUMNS``) hold no identities; only
-    aggregates of them are shown.
+    Of the other branches it sees only :class:`~segkit.report.summary.BankSummary`
+    (counts and sums over the whole bank).
     """
 
     scored: Scored
@@ -104,9 +101,8 @@ class BranchContext:
         return in_language(self.scored.customers(self.branch_id), self.language)
 
     @cached_property
-    def bank(self) -> pd.DataFrame:
-        available = set(self.customers.columns)
-        return in_language(self.scored.customers(columns=[c for c in BANK_COLUMNS if c in available]), self.language)
+    def bank(self) -> BankSummary:
+        return bank_summary(self.scored)
 
     @cached_property
     def tiers(self) -> dict[str, str]:
@@ -114,14 +110,12 @@ class BranchContext:
 
     @cached_property
     def calls(self) -> pd.DataFrame:
-        return views.call_list(self.customers, self.language, self.tiers)
+        """The first ``top_n`` customers of each call list."""
+        return views.call_list(self.customers, self.language, self.tiers, limit=self.top_n)
 
-
-def bank_reference(bank: pd.DataFrame) -> dict[str, float]:
-    """The bank's figures to compare a branch with: per-branch averages of counts and sums."""
-    kpis = views.branch_kpis(bank)
-    n_branches = max(bank["branch_id"].nunique(), 1)
-    return {key: (value if key in {"aum_mean", "aum_change"} else value / n_branches) for key, value in kpis.items()}
+    @cached_property
+    def list_counts(self) -> pd.DataFrame:
+        return views.list_counts(self.customers, self.language)
 
 
 # ------------------------------------------------------------------ sections
@@ -131,13 +125,13 @@ def header(ctx: BranchContext) -> list[Any]:
     sub = f"{ctx.params.name} · {ctx.params.as_of.isoformat()}" + (f" · run {ctx.run_id}" if ctx.run_id else "")
     return [Html(f"<h1>{html.escape(head)}</h1><p class=\"note\">{html.escape(sub)}</p>"),
             heading("kpis", lang),
-            views.kpi_cards(views.branch_kpis(ctx.customers), lang, bank=bank_reference(ctx.bank))]
+            views.kpi_cards(views.branch_kpis(ctx.customers), lang, bank=ctx.bank.reference())]
 
 
 def pyramid(ctx: BranchContext) -> list[Any]:
     lang = ctx.language
     codes = list(ctx.tiers)
-    branch, bank = views.tier_counts(ctx.customers, codes), views.tier_counts(ctx.bank, codes)
+    branch, bank = views.tier_counts(ctx.customers, codes), ctx.bank.tier_counts(codes)
     panels = {title("pyramid_customers", lang): views.pyramid(branch, bank, ctx.tiers, lang, "customers"),
               title("pyramid_aum", lang): views.pyramid(branch, bank, ctx.tiers, lang, "aum")}
     return [heading("pyramid", lang), plots.compare_bars(panels, title("pyramid", lang), lang)]
@@ -154,7 +148,7 @@ def migration(ctx: BranchContext) -> list[Any]:
 def classes(ctx: BranchContext) -> list[Any]:
     lang = ctx.language
     summary = views.class_summary(ctx.customers, views.class_labels(ctx.params, lang), lang)
-    counts = views.list_counts(ctx.calls)
+    counts = ctx.list_counts
     return [heading("classes", lang),
             views.table(summary, lang, money=["aum"], shares=["share"], counts=["customers"]),
             views.table(counts, lang, counts=["customers"])]
@@ -163,10 +157,10 @@ def classes(ctx: BranchContext) -> list[Any]:
 def action_lists(ctx: BranchContext) -> list[Any]:
     lang = ctx.language
     items: list[Any] = [heading("lists", lang, n=ctx.top_n)]
+    sizes = dict(ctx.list_counts.itertuples(index=False))
     for name, rows in ctx.calls.groupby("list", sort=False):
-        items.append(Html(f"<h3>{html.escape(str(name))} ({len(rows):,})</h3>"))
-        items.append(views.table(rows.drop(columns="list").head(ctx.top_n), lang,
-                                 money=["aum", "value_at_risk"], shares=["churn_score"]))
+        items.append(Html(f"<h3>{html.escape(str(name))} ({sizes[name]:,})</h3>"))
+        items.append(views.table(rows.drop(columns="list"), lang, money=["aum", "value_at_risk"], shares=["churn_score"]))
     return items
 
 
@@ -186,7 +180,7 @@ def matrix(ctx: BranchContext) -> list[Any]:
 
 def clusters(ctx: BranchContext) -> list[Any]:
     lang = ctx.language
-    branch, bank = views.cluster_shares(ctx.customers), views.cluster_shares(ctx.bank)
+    branch, bank = views.cluster_shares(ctx.customers), ctx.bank.cluster_shares(ctx.language)
     if branch.empty:
         return [heading("clusters", lang), note("missing", lang)]
     position = views.cluster_position(branch, bank, lang)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from segkit.report.mask import mask_frame
 from segkit.report.plots import format_number, format_share
+from segkit.report.summary import kpi_totals, kpis_from_totals
 
 TEXT: dict[str, dict[str, str]] = {
     "customers": {"zh": "客户数", "en": "Customers"},
@@ -117,29 +118,7 @@ def branch_kpis(customers: pd.DataFrame) -> dict[str, float | int]:
     level), ``churn_high``, ``value_at_risk``, ``unassigned``, ``red_list``
     (no usable contact) and ``inactive_cards``.
     """
-    n = len(customers)
-    aum = customers["aum"].astype(float)
-    kpis: dict[str, float | int] = {
-        "customers": n,
-        "aum_total": float(aum.sum()),
-        "aum_mean": float(aum.mean()) if n else 0.0,
-    }
-    if "aum_prev" in customers:
-        previous = float(customers["aum_prev"].astype(float).sum())
-        kpis["aum_change"] = float(aum.sum() / previous - 1) if previous else 0.0
-    if "asset_level" in customers:
-        kpis["high_value"] = int((customers["asset_level"].astype("str") == "high").sum())
-    if "churn_band" in customers:
-        kpis["churn_high"] = int((customers["churn_band"].astype("str") == "high").sum())
-    if "value_at_risk" in customers:
-        kpis["value_at_risk"] = float(customers["value_at_risk"].astype(float).sum())
-    if "manager_id" in customers:
-        kpis["unassigned"] = int(customers["manager_id"].isna().sum())
-    if "has_contact" in customers:
-        kpis["red_list"] = int((~_flag(customers, "has_contact")).sum())
-    if "card_state" in customers:
-        kpis["inactive_cards"] = int((customers["card_state"].astype("str") == "card_inactive").sum())
-    return kpis
+    return kpis_from_totals(kpi_totals(customers))
 
 
 def format_kpi(key: str, value: float, language: str) -> str:
@@ -177,27 +156,40 @@ def kpi_cards(kpis: Mapping[str, float], language: str, bank: Mapping[str, float
 
 
 # ------------------------------------------------------------------ tables
+def _cell(value: object, language: str) -> str:
+    """A table cell's text: missing as a dash, floats for people, the rest as written."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "–"
+    if isinstance(value, (float, np.floating)):
+        return format_number(float(value), language)
+    return str(value)
+
+
 def table(frame: pd.DataFrame, language: str, money: Sequence[str] = (), shares: Sequence[str] = (),
           counts: Sequence[str] = (), labels: bool = True, index: bool = False) -> Html:
-    """An HTML table for people: names and phones masked, numbers formatted, headers translated."""
-    shown = mask_frame(frame)
-    formatters = {}
-    for column in money:
-        formatters[column] = lambda v: format_number(v, language)
-    for column in counts:
-        formatters[column] = lambda v: format_number(v, language)
-    for column in shares:
-        formatters[column] = format_share
-    shown = shown.copy()
-    for column, formatter in formatters.items():
-        if column in shown:
-            shown[column] = shown[column].map(formatter).astype("str")
-    if labels:
-        shown = shown.rename(columns={c: t(c, language) for c in shown.columns})
-    if shown.empty:
+    """An HTML table for people: names and phones masked, numbers formatted, headers translated.
+
+    ``money`` and ``counts`` columns are written with :func:`format_number`,
+    ``shares`` as percentages; other floats with :func:`format_number` too.
+    """
+    if frame.empty:
         return Html('<p class="note">—</p>')
-    text = shown.to_html(index=index, escape=True, na_rep="–", border=0, classes="dataframe")
-    return Html(text)
+    shown = mask_frame(frame)
+    if index:
+        shown = shown.reset_index()
+    formatters = {column: (lambda v: format_number(v, language)) for column in [*money, *counts]}
+    formatters.update({column: format_share for column in shares})
+    head = "".join(f"<th>{html.escape(t(str(c), language) if labels else str(c), quote=False)}</th>" for c in shown.columns)
+    columns = []
+    for name in shown.columns:
+        values = shown[name].tolist()
+        formatter = formatters.get(name)
+        if formatter is not None:
+            columns.append([html.escape(formatter(v), quote=False) for v in values])
+        else:
+            columns.append([html.escape(_cell(v, language), quote=False) for v in values])
+    rows = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>\n" for row in zip(*columns, strict=True))
+    return Html(f'<table class="dataframe">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>')
 
 
 # -------------------------------------------------------------- pyramid
@@ -277,24 +269,30 @@ CALL_COLUMNS = ["list", "customer_id", "name", "phone", "manager_id", "tier", "a
                 "value_at_risk", "action", "reason"]
 
 
-def call_list(customers: pd.DataFrame, language: str, tier_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+def call_list(customers: pd.DataFrame, language: str, tier_names: Mapping[str, str] | None = None,
+              limit: int | None = None) -> pd.DataFrame:
     """Every customer to contact, one row per (list, customer), most valuable first within a list.
 
     Lists (in this order): high churn risk, inactive credit card, card without
     auto-repayment, payroll without fund SIP, dormant with assets, unassigned,
     red list. Columns:
     see ``CALL_COLUMNS`` (those the data has); ``list`` is the list's label and
-    ``reason`` the churn reasons where scored.
+    ``reason`` the churn reasons where scored. With ``limit``, only the first
+    ``limit`` customers of each list.
     """
-    parts = []
-    for code, mask in _list_masks(customers).items():
-        part = customers.loc[mask]
-        sort = "value_at_risk" if code == "churn_high" and "value_at_risk" in part else "aum"
-        part = part.sort_values([sort, "customer_id"], ascending=[False, True], kind="stable")
-        parts.append(_call_rows(part, LISTS[code][language], language, tier_names))
-    if not parts:
+    masks = _list_masks(customers)
+    if not masks:
         return pd.DataFrame(columns=["list", "customer_id"])
-    return pd.concat(parts, ignore_index=True)
+    needed = {*CALL_COLUMNS, f"action_{language}", "churn_reason_1", "churn_reason_2", "churn_reason_3"}
+    narrow = customers[[column for column in customers.columns if column in needed]].reset_index(drop=True)
+    picked, labels = [], []
+    for code, mask in masks.items():
+        sort = "value_at_risk" if code == "churn_high" and "value_at_risk" in narrow else "aum"
+        keys = narrow.loc[mask.to_numpy(), [sort, "customer_id"]]
+        order = keys.sort_values([sort, "customer_id"], ascending=[False, True], kind="stable").index[:limit]
+        picked.append(order.to_numpy())
+        labels += [LISTS[code][language]] * len(order)
+    return _call_rows(narrow.take(np.concatenate(picked)), labels, language, tier_names)
 
 
 def _reasons(frame: pd.DataFrame) -> pd.Series:
@@ -308,27 +306,30 @@ def _reasons(frame: pd.DataFrame) -> pd.Series:
     return joined.str.replace(r"(?:; )+$|^(?:; )+", "", regex=True).str.replace(r"(?:; ){2,}", "; ", regex=True)
 
 
-def _call_rows(part: pd.DataFrame, label: str, language: str, tier_names: Mapping[str, str] | None) -> pd.DataFrame:
-    rows = pd.DataFrame({"list": pd.Series(label, index=part.index, dtype="str")})
+def _call_rows(part: pd.DataFrame, labels: list[str], language: str,
+               tier_names: Mapping[str, str] | None) -> pd.DataFrame:
+    part = part.reset_index(drop=True)
+    rows = {"list": pd.Series(labels, index=part.index, dtype="str")}
     for column in CALL_COLUMNS[1:]:
         if column == "action":
             source = f"action_{language}"
             if source in part:
                 rows["action"] = part[source]
         elif column == "reason":
-            rows["reason"] = _reasons(part) if len(part) else pd.Series(dtype="str")
+            rows["reason"] = _reasons(part)
         elif column == "tier" and "tier" in part:
             tiers = part["tier"].astype("str")
             rows["tier"] = tiers.map(dict(tier_names)).fillna(tiers) if tier_names else tiers
         elif column in part:
             rows[column] = part[column]
-    return rows.reset_index(drop=True)
+    return pd.DataFrame(rows)
 
 
-def list_counts(calls: pd.DataFrame) -> pd.DataFrame:
-    """How many customers each call list holds, in list order."""
-    counts = calls.groupby("list", sort=False).size()
-    return counts.rename("customers").reset_index()
+def list_counts(customers: pd.DataFrame, language: str) -> pd.DataFrame:
+    """How many customers each call list holds, in list order (lists without customers left out)."""
+    counts = pd.DataFrame([{"list": LISTS[code][language], "customers": int(mask.sum())}
+                           for code, mask in _list_masks(customers).items()], columns=["list", "customers"])
+    return counts.loc[counts["customers"] > 0].reset_index(drop=True)
 
 
 # -------------------------------------------------------- matrix and MAN
