@@ -84,6 +84,29 @@ def test_unreadable_csv(tmp_path):
         read_table(tmp_path / "bank.csv")
 
 
+def test_a_row_longer_than_the_header_is_refused_not_shifted(tmp_path):
+    # without care, pandas turns the first fields into an index and shifts every value left
+    (tmp_path / "bank.csv").write_text("customer_id,branch_id,aum\nC1,B1,5,9\nC2,B1,6\n", encoding="utf-8")
+    with pytest.raises(SegkitError, match=r"bank.csv: some rows have more fields than the header line"):
+        read_table(tmp_path / "bank.csv")
+
+
+@pytest.mark.parametrize("separator", [";", "\t", "|"])
+def test_other_separators_are_recognised(tmp_path, separator):
+    rows = ["customer_id", "branch_id", "aum"], ["007", "B1", "5.5"], ["008", "B2", "6"]
+    (tmp_path / "bank.txt").write_text("".join(separator.join(row) + "\n" for row in rows), encoding="utf-8")
+    table = read_table(tmp_path / "bank.txt", text_columns=["customer_id"])
+    assert list(table.columns) == ["customer_id", "branch_id", "aum"]
+    assert table["customer_id"].tolist() == ["007", "008"]
+    assert table["aum"].tolist() == [5.5, 6.0]
+
+
+def test_write_to_an_unwritable_place_is_a_user_error(tmp_path, small_bank):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SegkitError, match=r"bank.csv: cannot write the file"):
+        write_table(small_bank, tmp_path / "file" / "bank.csv")  # a file where a folder should be
+
+
 def test_unknown_suffix(tmp_path):
     (tmp_path / "bank.xlsx").write_bytes(b"x")
     with pytest.raises(SegkitError, match=r"bank.xlsx: unknown file type '.xlsx'"):

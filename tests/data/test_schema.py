@@ -85,8 +85,10 @@ def test_negative_aum(bank):
 
 @pytest.mark.parametrize("age", [-1, 121, 200])
 def test_age_out_of_range(bank, age):
-    problem = only_problem(set_value(bank, "age", [7], age), "age")
+    problem = only_problem(set_value(bank, "age", [7, 8], age), "age")
     assert "between 0 and 120" in problem.rule and str(age) in problem.rule
+    assert problem.n_rows == 2
+    assert problem.examples == tuple(bank["customer_id"].iloc[[7, 8]])
 
 
 def test_fractional_age(bank):
@@ -97,7 +99,9 @@ def test_fractional_age(bank):
 @pytest.mark.parametrize("value", [-0.1, 1.5])
 def test_kyc_completeness_out_of_range(bank, value):
     problem = only_problem(set_value(bank, "kyc_completeness", [3], value), "kyc_completeness")
-    assert "between 0 and 1" in problem.rule
+    assert "between 0 and 1" in problem.rule and str(value) in problem.rule
+    assert problem.n_rows == 1
+    assert problem.examples == (bank["customer_id"].iloc[3],)
 
 
 @pytest.mark.parametrize("value", [-1, 13])
@@ -121,8 +125,11 @@ def test_null_customer_id_is_reported_by_row(bank):
 
 
 def test_unknown_credit_card_state(bank):
-    problem = only_problem(set_value(bank, "credit_card", [2], "platinum"), "credit_card")
+    rows = list(range(2, 12))
+    problem = only_problem(set_value(bank, "credit_card", rows, "platinum"), "credit_card")
     assert "none, inactive, active" in problem.rule and "platinum" in problem.rule
+    assert problem.n_rows == 10
+    assert problem.examples == tuple(bank["customer_id"].iloc[2:7])  # a few, not all ten
 
 
 def test_unknown_customer_type(bank):
@@ -133,6 +140,34 @@ def test_unknown_customer_type(bank):
 def test_unreadable_flag(bank):
     problem = only_problem(set_value(bank, "has_fx", [6], "maybe"), "has_fx")
     assert problem.rule.startswith("must be true or false")
+
+
+def test_missing_flags_are_named_as_missing(bank):
+    frame = set_value(bank, "has_fx", [6], "maybe")
+    frame = set_value(frame, "has_fx", [8, 9], None)
+    problem = only_problem(frame, "has_fx")
+    assert problem.rule == "must be true or false (1/0, yes/no); found 'maybe', missing values"
+    assert problem.n_rows == 3
+
+
+@pytest.mark.parametrize("value", [np.inf, -np.inf, "inf", "1e400"])
+def test_infinite_amounts_are_refused(bank, value):
+    problem = only_problem(set_value(bank, "aum", [4], value), "aum")
+    assert problem.rule.startswith("must be a finite number")
+    assert problem.examples == (bank["customer_id"].iloc[4],)
+
+
+def test_wrong_type_in_a_count_column(bank):
+    problem = only_problem(set_value(bank, "age", [1, 5], "forty"), "age")
+    assert problem.rule == "must be a number; found 'forty'"
+    assert problem.n_rows == 2 and problem.examples == tuple(bank["customer_id"].iloc[[1, 5]])
+
+
+def test_missing_aum_and_branch(bank):
+    frame = set_value(set_value(bank, "aum", [3], None), "branch_id", [4, 5], None)
+    assert only_problem(frame, "aum").rule == "must not be missing"
+    branch = only_problem(frame, "branch_id")
+    assert branch.rule == "must not be missing" and branch.n_rows == 2
 
 
 def test_churned_must_be_zero_or_one(bank):
@@ -160,6 +195,11 @@ def test_an_unreadable_value_is_not_reported_twice(bank):
 def test_empty_table(bank):
     problem = only_problem(bank.iloc[0:0], "<table>")
     assert problem.rule == "has no customer rows"
+
+
+def test_rows_without_canonical_columns_are_not_an_empty_table():
+    error = problems_of(pd.DataFrame(index=range(3)))  # e.g. every column dropped by the mapping
+    assert [p.column for p in error.problems] == ["customer_id", "branch_id", "aum"]
 
 
 def test_repeated_column_name(bank):

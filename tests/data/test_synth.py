@@ -77,6 +77,8 @@ def test_branches_and_managers(bank50k):
     assert 0.05 <= bank50k["manager_id"].isna().mean() <= 0.15
     books = assigned.value_counts()
     assert (books > 800).any() and (books <= 800).any()
+    managers = bank50k.dropna(subset=["manager_id"]).groupby("branch_id")["manager_id"].nunique()
+    assert (managers >= 2).all()  # every branch has a team, not one manager
 
 
 def test_customers(bank50k):
@@ -119,6 +121,10 @@ def test_activity(bank50k):
     assert bank50k["months_inactive"].between(0, 12).all()
     assert (bank50k.loc[bank50k["months_inactive"] >= 3, "txn_count_3m"] == 0).all()
     assert bank50k["kyc_completeness"].between(0, 1).all()
+    # the bank knows more about the customers it talks to: familiarity needs both signals
+    contacted = bank50k["contacts_12m"] >= 3
+    assert bank50k.loc[contacted, "kyc_completeness"].mean() > bank50k.loc[~contacted, "kyc_completeness"].mean() + 0.1
+    assert 0.1 < bank50k["kyc_completeness"].std() < 0.35  # spread, not a constant
 
 
 def test_merchants_and_corporates(bank50k):

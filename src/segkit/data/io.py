@@ -9,6 +9,7 @@ call; :func:`write_table` writes CSV or Parquet atomically.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,6 +25,8 @@ CSV_SUFFIXES = (".csv", ".csv.gz", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 """CSV encodings tried in order: UTF-8 (with or without BOM), then the Chinese national standard."""
+CSV_OTHER_SEPARATORS = (";", "\t", "|")
+"""Tried in order when a CSV file reads as one column whose name holds one of them (exports from European or legacy systems)."""
 
 
 def _suffix(path: Path) -> str:
@@ -34,13 +37,32 @@ def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
 
+def _read_csv_as(path: Path, dtype: dict[str, str], encoding: str, separator: str) -> pd.DataFrame:
+    # index_col=False: a row with more fields than the header must not turn the
+    # first columns into an index (which shifts every value one column left)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(path, sep=separator, dtype=dtype, encoding=encoding, index_col=False, low_memory=False)
+        except pd.errors.ParserWarning:
+            raise SegkitError(
+                f"{path}: some rows have more fields than the header line; "
+                "a value that contains the separator must be quoted"
+            ) from None
+
+
 def _read_csv(path: Path, text_columns: Iterable[str]) -> pd.DataFrame:
     dtype = dict.fromkeys(text_columns, "str")
     for encoding in CSV_ENCODINGS:
         try:
-            return pd.read_csv(path, dtype=dtype, encoding=encoding, low_memory=False)
+            frame = _read_csv_as(path, dtype, encoding, ",")
         except UnicodeDecodeError:
             continue
+        header = str(frame.columns[0]) if len(frame.columns) == 1 else ""
+        for separator in CSV_OTHER_SEPARATORS:
+            if separator in header:
+                return _read_csv_as(path, dtype, encoding, separator)
+        return frame
     raise SegkitError(f"{path}: cannot decode the file as UTF-8 or GB18030 text")
 
 
@@ -74,7 +96,8 @@ def read_table(path: str | os.PathLike[str], text_columns: Iterable[str] = ()) -
     ------
     SegkitError
         If the path does not exist, the file is empty, the suffix is not one
-        of the above, or the file cannot be parsed; the message names the path.
+        of the above, or the file cannot be parsed (including a CSV row with
+        more fields than the header); the message names the path.
     """
     path = Path(path)
     if not path.exists():
@@ -95,7 +118,7 @@ def read_table(path: str | os.PathLike[str], text_columns: Iterable[str] = ()) -
         raise SegkitError(f"{path}: the file is empty (no header line)") from None
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         # pyarrow's ArrowInvalid is a ValueError; permission problems are OSErrors
-        raise SegkitError(f"{path}: cannot read the file: {exc}") from None
+        raise SegkitError(f"{path}: cannot read the file: {str(exc).strip()}") from None
     known = ", ".join(CSV_SUFFIXES + PARQUET_SUFFIXES)
     raise SegkitError(f"{path}: unknown file type {suffix or '(no suffix)'!r}; expected one of {known} or a folder of Parquet files")
 
@@ -118,17 +141,22 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     SegkitError
-        If the suffix is neither CSV nor Parquet.
+        If the suffix is neither CSV nor Parquet, or the file cannot be
+        written (no permission, no such folder, disk full); nothing is left
+        behind then.
     """
     path = Path(path)
     suffix = _suffix(path)
     if suffix not in CSV_SUFFIXES + PARQUET_SUFFIXES:
         raise SegkitError(f"{path}: cannot write {suffix or '(no suffix)'!r}; use .csv or .parquet")
-    with atomic_path(path) as tmp:
-        if suffix in PARQUET_SUFFIXES:
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_csv(tmp, index=False, encoding="utf-8", compression="gzip" if suffix == ".csv.gz" else None)
+    try:
+        with atomic_path(path) as tmp:
+            if suffix in PARQUET_SUFFIXES:
+                frame.to_parquet(tmp, index=False)
+            else:
+                frame.to_csv(tmp, index=False, encoding="utf-8", compression="gzip" if suffix == ".csv.gz" else None)
+    except OSError as exc:  # a folder that cannot be created or written, a full disk
+        raise SegkitError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     return path
 
 

@@ -199,12 +199,20 @@ def _kind(column: pa.Column) -> str:
     return "text"
 
 
-def _numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Return ``values`` as float64 and a mask of entries that are not numbers."""
+def _numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Return ``values`` as float64 (NaN where unreadable or infinite) and two masks.
+
+    The masks mark entries that are not numbers and entries that are
+    infinite (``inf`` in a CSV file, or an overflowing ``1e400``).
+    """
     if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
-        return values.astype("float64"), pd.Series(False, index=values.index)
-    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-    return numbers, numbers.isna() & values.notna()
+        numbers = values.astype("float64")
+        not_number = pd.Series(False, index=values.index)
+    else:
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+        not_number = numbers.isna() & values.notna()
+    infinite = pd.Series(np.isinf(numbers.to_numpy()), index=values.index)
+    return numbers.mask(infinite), not_number, infinite
 
 
 def parse_flags(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -254,8 +262,11 @@ def _parse(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, pd.S
             rule = "must be true or false (1/0, yes/no)"
             columns[name] = flags.astype(bool)
         else:
-            numbers, bad = _numbers(values)
+            numbers, bad, infinite = _numbers(values)
             rule = "must be a number"
+            if infinite.any() and not bad.any():
+                rule = "must be a finite number"
+            bad = bad | infinite
             if kind == "count":
                 fractional = numbers.notna() & (numbers % 1 != 0)
                 if fractional.any() and not bad.any():
@@ -283,10 +294,13 @@ def _examples(frame: pd.DataFrame, rows: Iterable[int]) -> tuple[str, ...]:
     return tuple(examples)
 
 
-def _found(values: Iterable[object]) -> str:
-    shown = list(dict.fromkeys(str(value) for value in values))
-    text = ", ".join(repr(value) for value in shown[:MAX_EXAMPLES])
-    return f"; found {text}{', ...' if len(shown) > MAX_EXAMPLES else ''}"
+def _found(values: pd.Series) -> str:
+    """``"; found 'a', 'b', missing values"``: the distinct offending entries, or ``""``."""
+    distinct = list(dict.fromkeys(str(value) for value in values.dropna()))
+    shown = [repr(value) for value in distinct[:MAX_EXAMPLES]] + (["..."] if len(distinct) > MAX_EXAMPLES else [])
+    if values.isna().any():
+        shown.append("missing values")
+    return f"; found {', '.join(shown)}" if shown else ""
 
 
 def _problem(frame: pd.DataFrame, column: str, rule: str, rows: np.ndarray) -> Problem:
@@ -356,10 +370,10 @@ def validate_customers(frame: pd.DataFrame, source: str = "input") -> pd.DataFra
         raise DataValidationError([Problem(name, "column appears more than once") for name in names], source)
     parsed, failures = _parse(frame)
     problems: list[Problem] = []
-    if parsed.empty:
+    if len(parsed) == 0:
         problems.append(Problem("<table>", "has no customer rows"))
     for name, (rule, bad) in failures.items():
-        problems.append(_problem(parsed, name, rule + _found(frame.loc[bad, name].dropna()), np.flatnonzero(bad.to_numpy())))
+        problems.append(_problem(parsed, name, rule + _found(frame.loc[bad, name]), np.flatnonzero(bad.to_numpy())))
     problems += _schema_problems(parsed, failures)
     if problems:
         order = {name: i for i, name in enumerate(CUSTOMERS.columns)}

@@ -109,9 +109,12 @@ The churn label
         + 0.60 * [credit_card == "inactive"]
         + 0.70 * u,   u ~ N(0, 1) unobserved
 
-Every term except ``u`` can be computed from the table, so a good model
-learns the label (ROC AUC about 0.8) but cannot predict it perfectly; about
-18% of customers churn.
+Every term except ``u`` can be computed from the table (the AUM fall as
+``log(aum_prev / aum)``, except for accounts opened this quarter, whose
+``aum_prev`` is 0), so a good model learns the label (ROC AUC about 0.8) but
+cannot predict it perfectly; about 18% of customers churn. With the default
+seed and 200,000 customers 17.8% churn: 41% of those inactive for 3 months
+or more, 11% of those active every month.
 """
 
 from __future__ import annotations
