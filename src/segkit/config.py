@@ -102,6 +102,60 @@ class DataParams(Model):
     mapping: Included[MappingParams] = Field(default_factory=MappingParams)
 
 
+# ------------------------------------------------------------------- rule grammar
+class Condition(Model):
+    """A test on one column: ``column op value`` (or ``column op other × factor``).
+
+    Ops: ``>=``, ``>``, ``<=``, ``<``, ``==``, ``!=``, ``in``, ``not_in``,
+    ``between`` (``value: [low, high]``, meaning ``[low, high)``). A missing
+    column or value makes the test unknown, never true.
+    """
+
+    column: str
+    op: Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "between"]
+    value: Any = None
+    other: str | None = None
+    factor: float = 1.0
+
+    @model_validator(mode="after")
+    def _check_operand(self) -> Condition:
+        if (self.value is None) == (self.other is None):
+            raise ValueError(f"condition on '{self.column}': give exactly one of 'value' or 'other'")
+        if self.other is not None and self.op not in (">=", ">", "<=", "<", "==", "!="):
+            raise ValueError(f"condition on '{self.column}': 'other' works only with comparisons, not '{self.op}'")
+        if self.op in ("in", "not_in") and not isinstance(self.value, list):
+            raise ValueError(f"condition on '{self.column}': '{self.op}' needs a list value")
+        if self.op == "between" and not (isinstance(self.value, list) and len(self.value) == 2):
+            raise ValueError(f"condition on '{self.column}': 'between' needs value [low, high]")
+        return self
+
+
+class RuleGroup(Model):
+    """Combine rules: ``any`` (at least one true) or ``all`` (every one true)."""
+
+    any: list[Rule] | None = None
+    all: list[Rule] | None = None
+
+    @model_validator(mode="after")
+    def _check_one(self) -> RuleGroup:
+        if (self.any is None) == (self.all is None):
+            raise ValueError("a rule group needs exactly one of 'any' or 'all'")
+        if not (self.any or self.all):
+            raise ValueError("a rule group needs at least one rule")
+        return self
+
+
+Rule = Condition | RuleGroup
+"""A condition or a group of rules (nested freely)."""
+
+
+class Text(Model):
+    """A phrase in Chinese and English."""
+
+    zh: str
+    en: str
+
+
 # ------------------------------------------------------------------------ schemes
 class Band(Model):
     """One label of a tier scheme: the interval ``[lower, upper)``.
@@ -116,6 +170,8 @@ class Band(Model):
     en: str
     lower: float
     upper: float | None = None
+    owner: Text | None = None
+    """Who is responsible for customers of this band (e.g. corporate levels)."""
 
 
 def _scheme_problems(bands: list[Band]) -> list[str]:
@@ -175,6 +231,51 @@ class Scheme(Model):
     def codes(self) -> list[str]:
         """Band codes, lowest first."""
         return [band.code for band in self.bands]
+
+
+class RuleLevel(Model):
+    """A level reached by a rule: a band of the scheme (``when`` also lifts a
+    customer to it) or a level above every band (then ``zh`` and ``en`` are needed)."""
+
+    code: str = Field(min_length=1)
+    zh: str | None = None
+    en: str | None = None
+    owner: Text | None = None
+    when: Rule
+
+
+class LevelScheme(Scheme):
+    """A scheme whose levels come from bands and from rules (corporate levels).
+
+    A customer's level is the highest of its band and of every ``by_rule``
+    level whose rule holds. ``by_rule`` levels that are not bands rank above
+    every band, in the order listed (lowest first).
+    """
+
+    by_rule: list[RuleLevel] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_rule_levels(self) -> LevelScheme:
+        bands = set(super().codes)
+        problems: list[str] = []
+        added = [level.code for level in self.by_rule if level.code not in bands]
+        twice = sorted({code for code in added if added.count(code) > 1})
+        if twice:
+            problems.append(f"levels {twice} are listed twice in by_rule")
+        for level in self.by_rule:
+            if level.code in bands and (level.zh or level.en or level.owner):
+                problems.append(f"by_rule level '{level.code}' is a band: give its names and owner on the band")
+            if level.code not in bands and not (level.zh and level.en):
+                problems.append(f"by_rule level '{level.code}' is not a band, so it needs 'zh' and 'en' names")
+        if problems:
+            raise ValueError(f"scheme '{self.name}' is invalid: " + "; ".join(problems))
+        return self
+
+    @property
+    def codes(self) -> list[str]:
+        """Band codes, lowest first, then the levels reached only by rule."""
+        bands = [band.code for band in self.bands]
+        return bands + list(dict.fromkeys(level.code for level in self.by_rule if level.code not in bands))
 
 
 class MerchantTier(Model):
@@ -248,7 +349,7 @@ class SchemesParams(Model):
 
     tier: Included[Scheme]
     vip: Included[Scheme]
-    corporate: Included[Scheme] | None = None
+    corporate: Included[LevelScheme] | None = None
     merchant: Included[MerchantScheme] | None = None
 
 
@@ -265,59 +366,6 @@ class AssignmentParams(Model):
     branch_caps: dict[str, Annotated[int, Field(gt=0)]] = Field(default_factory=dict)
     managers: ResolvedPath | None = None
     claims: ResolvedPath | None = None
-
-
-class Condition(Model):
-    """A test on one column: ``column op value`` (or ``column op other × factor``).
-
-    Ops: ``>=``, ``>``, ``<=``, ``<``, ``==``, ``!=``, ``in``, ``not_in``,
-    ``between`` (``value: [low, high]``, meaning ``[low, high)``). A missing
-    column or value makes the test unknown, never true.
-    """
-
-    column: str
-    op: Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "between"]
-    value: Any = None
-    other: str | None = None
-    factor: float = 1.0
-
-    @model_validator(mode="after")
-    def _check_operand(self) -> Condition:
-        if (self.value is None) == (self.other is None):
-            raise ValueError(f"condition on '{self.column}': give exactly one of 'value' or 'other'")
-        if self.other is not None and self.op not in (">=", ">", "<=", "<", "==", "!="):
-            raise ValueError(f"condition on '{self.column}': 'other' works only with comparisons, not '{self.op}'")
-        if self.op in ("in", "not_in") and not isinstance(self.value, list):
-            raise ValueError(f"condition on '{self.column}': '{self.op}' needs a list value")
-        if self.op == "between" and not (isinstance(self.value, list) and len(self.value) == 2):
-            raise ValueError(f"condition on '{self.column}': 'between' needs value [low, high]")
-        return self
-
-
-class RuleGroup(Model):
-    """Combine rules: ``any`` (at least one true) or ``all`` (every one true)."""
-
-    any: list[Rule] | None = None
-    all: list[Rule] | None = None
-
-    @model_validator(mode="after")
-    def _check_one(self) -> RuleGroup:
-        if (self.any is None) == (self.all is None):
-            raise ValueError("a rule group needs exactly one of 'any' or 'all'")
-        if not (self.any or self.all):
-            raise ValueError("a rule group needs at least one rule")
-        return self
-
-
-Rule = Condition | RuleGroup
-"""A condition or a group of rules (nested freely)."""
-
-
-class Text(Model):
-    """A phrase in Chinese and English."""
-
-    zh: str
-    en: str
 
 
 class ClassRule(Model):
@@ -448,7 +496,8 @@ class PlaybookParams(Model):
     """The playbook: actions, and ordered rules choosing one per customer.
 
     The first rule that holds wins; customers no rule catches get ``default``.
-    ``matrix`` holds the strategy of each three-split group (e.g. ``high-unfamiliar``).
+    ``matrix`` holds the strategy of each three-split group (e.g. ``high-unfamiliar``),
+    ``man`` that of each MAN group (e.g. ``M-a-N``).
     """
 
     name: str
@@ -456,6 +505,7 @@ class PlaybookParams(Model):
     rules: list[PlaybookRule] = Field(default_factory=list)
     default: str
     matrix: dict[str, Text] = Field(default_factory=dict)
+    man: dict[str, Text] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check_keys(self) -> PlaybookParams:
@@ -468,19 +518,40 @@ class PlaybookParams(Model):
         bad = sorted(set(self.matrix) - groups)
         if bad:
             raise ValueError(f"playbook '{self.name}': unknown matrix groups {bad} (known: {sorted(groups)})")
+        man = {f"{m}-{a}-{n}" for m in "Mm" for a in "Aa" for n in "Nn"}
+        bad = sorted(set(self.man) - man)
+        if bad:
+            raise ValueError(f"playbook '{self.name}': unknown MAN groups {bad} (known: {sorted(man)})")
         return self
 
 
 class TargetParams(Model):
     """Annual targets per branch (``annual`` inline, or a CSV ``path`` with
     ``branch_id,target``) and the working-day calendar: Monday to Friday, less
-    ``holidays``, plus ``extra_workdays`` (weekend make-up days)."""
+    ``holidays``, plus ``extra_workdays`` (weekend make-up days).
+
+    What was achieved comes either from ``actuals``, a CSV (``branch_id``,
+    ``actual`` and, to rank managers, ``manager_id``) for ``period`` (a period
+    label such as ``2026-Q3`` or ``2026-09``; by default the year to the run's
+    ``as_of``), or from the snapshot itself with ``measure: aum_growth``: the
+    net new assets (``aum - aum_prev``) of each manager's book over the
+    quarter that ends at ``as_of`` (``period`` defaults to that quarter).
+    """
 
     annual: dict[str, float] = Field(default_factory=dict)
     path: ResolvedPath | None = None
+    actuals: ResolvedPath | None = None
+    measure: Literal["aum_growth"] | None = None
+    period: str | None = None
     holidays: list[dt.date] = Field(default_factory=list)
     extra_workdays: list[dt.date] = Field(default_factory=list)
     bottom_n: int = Field(5, gt=0)
+
+    @model_validator(mode="after")
+    def _one_source_of_actuals(self) -> TargetParams:
+        if self.actuals is not None and self.measure is not None:
+            raise ValueError("targets: give either 'actuals' (a CSV) or 'measure', not both")
+        return self
 
 
 class CorporateReviewParams(Model):
@@ -585,6 +656,13 @@ class DormantRule(Model):
     min_aum: float = Field(10_000.0, ge=0)
 
 
+class FeatureLabel(Model):
+    """How the churn reasons name an extra feature, in English and Chinese."""
+
+    en: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+
+
 class ChurnParams(Model):
     """Churn scorer settings (see :mod:`segkit.churn`)."""
 
@@ -602,6 +680,9 @@ class ChurnParams(Model):
     """Language of the ``churn_reason_*`` columns."""
     heuristic: HeuristicWeights = Field(default_factory=HeuristicWeights)
     dormant: DormantRule = Field(default_factory=DormantRule)
+    labels: dict[str, FeatureLabel] = Field(default_factory=dict)
+    """Plain-word names of the mapping's extra features (e.g. ``IsActiveMember``) in the reasons
+    and the drivers; wording only, the model does not read them."""
 
 
 # ------------------------------------------------------------------------ report
@@ -670,8 +751,9 @@ def load_params(path: str | Path) -> Params:
     Raises
     ------
     ParamsError
-        If a file is missing, is not YAML, or any value is invalid; the message
-        lists every problem with its location.
+        If a file is missing, is not YAML, any value is invalid, or the rules
+        do not fit the schemes (:func:`segkit.rules.apply.rule_problems`); the
+        message lists every problem with its location.
     """
     path = Path(path).resolve()
     raw = read_yaml(path)
@@ -681,4 +763,9 @@ def load_params(path: str | Path) -> Params:
         params = Params.model_validate(raw, context={"base": path.parent})
     except ValidationError as exc:
         raise ParamsError(_format_errors(path, exc)) from None
+    from segkit.rules.apply import rule_problems  # the rules read the schemes; checked once both are loaded
+
+    problems = rule_problems(params)
+    if problems:
+        raise ParamsError("\n".join([f"{path}: {len(problems)} problem(s) in the rules", *(f"  - {p}" for p in problems)]))
     return params.model_copy(update={"source": path})

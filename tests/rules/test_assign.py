@@ -88,7 +88,12 @@ def test_claims_come_before_the_automatic_assignment(params):
         + [{"manager_id": None, "aum": a} for a in (3_000_000, 2_000_000, 10)]
     )
     claims = pd.DataFrame({"customer_id": ["C004", "C003", "C000", "C404"], "manager_id": ["M1", "M1", "M2", "M1"]})
-    result = assign_books(frame, _with(params, cap=2), claims=claims)
+    with pytest.warns(UserWarning) as caught:
+        result = assign_books(frame, _with(params, cap=2), claims=claims)
+    message = str(caught[0].message)
+    assert "customer not in the data: 1 (e.g. C404)" in message
+    assert "customer already has a manager, who keeps it: 1 (e.g. C000)" in message
+    assert "no room under the claiming manager's cap: 1 (e.g. C004)" in message
     # M1 claims C003 and C004 but has room for one: the higher tier (C003) wins.
     assert _ids(result.manager_id) == ["M1", "M2", "M2", "M1", None]
     assert result.assignment.tolist() == ["existing", "existing", "assigned", "claimed", "unassigned"]
@@ -113,6 +118,27 @@ def test_red_list(params):
     red = assign_books(frame, params).red_list
     assert red["customer_id"].tolist() == ["C001", "C000"]
     assert red["tier"].tolist() == ["core", "mass"] and red["manager_id"].tolist() == ["M1", "M1"]
+
+
+def test_claims_for_a_manager_of_another_branch_are_reported(params):
+    frame = customers([{"branch_id": "B1", "manager_id": "M1", "aum": 1}, {"branch_id": "B2", "manager_id": None, "aum": 1}])
+    claims = pd.DataFrame({"customer_id": ["C001"], "manager_id": ["M1"]})
+    with pytest.warns(UserWarning, match=r"manager not in the customer's branch: 1 \(e.g. C001\)"):
+        result = assign_books(frame, params, claims=claims)
+    assert pd.isna(result.manager_id.iloc[1])
+
+
+def test_red_list_includes_customers_without_a_phone(params):
+    frame = customers(
+        [
+            {"manager_id": "M1", "aum": 10, "phone": "13800000000"},
+            {"manager_id": "M1", "aum": 20, "phone": None},
+            {"manager_id": "M1", "aum": 30, "phone": "  "},
+        ]
+    ).astype({"phone": "str"})
+    assert assign_books(frame, params).red_list["customer_id"].tolist() == ["C002", "C001"]
+    both = frame.assign(has_contact=[False, True, True])
+    assert sorted(assign_books(both, params).red_list["customer_id"]) == ["C000", "C001", "C002"]
 
 
 def test_without_manager_or_contact_columns(params):

@@ -6,7 +6,7 @@ import pytest
 from rules_helpers import customers
 
 from segkit.errors import SegkitError
-from segkit.rules import migration_lists, migration_matrix
+from segkit.rules import migration_lists, migration_matrix, migration_tables
 
 
 def test_migration_counts(params):
@@ -40,3 +40,39 @@ def test_vip_migration_uses_the_same_code(params):
 def test_migration_needs_the_previous_period(params):
     with pytest.raises(SegkitError, match="aum_prev"):
         migration_matrix(customers([{"aum": 1}]), params.schemes.tier)
+
+
+def test_migration_tables_cover_the_pyramid_and_the_vip_levels(params):
+    frame = customers(
+        [
+            {"aum_prev": 90_000, "aum": 120_000},        # VIP effective -> silver; tier stays quality
+            {"aum_prev": 600_000, "aum": 1_200_000},     # gold -> diamond; key -> core
+            {"aum_prev": 5_000, "aum": 4_000},           # no move
+            {"aum_prev": 120_000, "aum": 40_000},        # silver -> effective; quality -> potential
+        ],
+        manager_id="M1",
+    )
+    tables = migration_tables(frame, params)
+    assert set(tables) == {"migration", "vip_migration", "upgraded", "downgraded"}
+    assert tables["vip_migration"].loc["effective", "silver"] == 1 and tables["migration"].loc["key", "core"] == 1
+    up = tables["upgraded"]
+    assert up[["measure", "customer_id", "previous", "current"]].values.tolist() == [
+        ["vip_level", "C000", "effective", "silver"],
+        ["vip_level", "C001", "gold", "diamond"],
+        ["tier", "C001", "key", "core"],
+    ]
+    down = tables["downgraded"]
+    assert down[["measure", "customer_id"]].values.tolist() == [["vip_level", "C003"], ["tier", "C003"]]
+    assert (down["manager_id"] == "M1").all()
+
+
+def test_migration_tables_of_branches_add_up_to_the_bank(params):
+    frame = customers([{"branch_id": f"B{i % 3}", "aum_prev": 7_000.0 * i, "aum": 9_000.0 * (i % 7)} for i in range(60)])
+    whole = migration_tables(frame, params)
+    parts = [migration_tables(part, params) for _, part in frame.groupby("branch_id")]
+    assert (sum(part["migration"] for part in parts) == whole["migration"]).all().all()
+    assert sum(len(part["upgraded"]) for part in parts) == len(whole["upgraded"])
+
+
+def test_migration_tables_need_the_previous_period(params):
+    assert migration_tables(customers([{"aum": 1}]), params) == {}

@@ -133,3 +133,26 @@ def test_a_bank_adds_its_own_scheme_in_yaml_only(tmp_path):
 def test_shipped_schemes_load():
     for path in sorted((ROOT / "params" / "schemes").glob("*levels.yaml")) + [ROOT / "params/schemes/retail_pyramid.yaml"]:
         assert load_scheme(path).bands
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(1, 10**9), min_size=1, max_size=8, unique=True),
+    st.lists(st.floats(min_value=0, max_value=2e9, allow_nan=False), min_size=1, max_size=40),
+)
+def test_any_valid_scheme_gives_exactly_one_band_that_never_falls_with_more_aum(cuts, values):
+    """Property over schemes a bank might write, not only the shipped ones."""
+    from segkit.config import Scheme
+
+    edges = [0, *sorted(cuts)]
+    bands = [
+        {"code": f"b{i}", "zh": f"档{i}", "en": f"Band {i}", "lower": low, **({"upper": edges[i + 1]} if i + 1 < len(edges) else {})}
+        for i, low in enumerate(edges)
+    ]
+    scheme = Scheme.model_validate({"name": "house", "bands": bands})
+    values = sorted(values)
+    codes = assign_bands(pd.Series(values), scheme).cat.codes.to_numpy()
+    assert (codes >= 0).all() and (np.diff(codes) >= 0).all()
+    for value, code in zip(values, codes, strict=True):
+        upper = edges[code + 1] if code + 1 < len(edges) else np.inf
+        assert edges[code] <= value < upper

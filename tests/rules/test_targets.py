@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from segkit.config import TargetParams
 from segkit.errors import SegkitError
-from segkit.rules import load_targets, split_targets, target_progress, working_days
+from segkit.rules import load_targets, split_targets, target_progress, target_tables, working_days
 
 
 def test_working_days_are_weekdays_less_holidays_plus_make_up_days():
@@ -97,3 +97,52 @@ def test_progress_for_one_quarter_and_few_units():
     assert branch["bottom_five"].to_dict() == {"B1": False, "B2": True}
     with pytest.raises(SegkitError, match="no rows for period"):
         target_progress(targets, actuals, period="2031-Q9")
+
+
+def test_year_to_date_target_uses_the_working_days_so_far():
+    table = split_targets({"B1": 261_000.0}, {"B1": ["M1"]}, 2026, as_of=dt.date(2026, 1, 9))
+    to_date = table[table["level"] == "to_date"].iloc[0]
+    # 1-9 January 2026: Thursday 1 to Friday 9 holds 7 working days
+    assert (to_date["period"], to_date["working_days"], to_date["target"]) == ("2026-YTD", 7, pytest.approx(7_000))
+    sums = table[table["level"].isin(["quarter", "month", "week"])].groupby("level")["target"].sum()
+    assert np.allclose(sums, 261_000.0)
+
+
+def _run_params(params, tmp_path, **targets):
+    settings = TargetParams(**targets)
+    return params.model_copy(update={"rules": params.rules.model_copy(update={"targets": settings})})
+
+
+def test_target_tables_of_a_run(params, tmp_path):
+    (tmp_path / "actuals.csv").write_text(
+        "branch_id,manager_id,actual\n001,M1,5000\n001,M2,1000\n002,M3,0\n", encoding="utf-8"
+    )
+    run = _run_params(params, tmp_path, annual={"001": 2 * 261_000.0, "002": 261_000.0}, actuals=tmp_path / "actuals.csv")
+    books = pd.DataFrame({"branch_id": ["001", "001", "002"], "manager_id": ["M1", "M2", "M3"]})
+    tables = target_tables(run, books)
+    assert set(tables) == {"targets", "target_progress"}
+    assert set(tables["targets"]["level"]) == {"year", "quarter", "month", "week", "day", "to_date"}
+    progress = tables["target_progress"]
+    ytd = int(np.busday_count("2026-01-01", "2026-10-01"))  # weekdays up to as_of, 30 September: 195
+    m1 = progress[(progress["level"] == "manager") & (progress["manager_id"] == "M1")].iloc[0]
+    assert m1["target"] == pytest.approx(1_000.0 * ytd) and m1["actual"] == 5_000
+    branches = progress[progress["level"] == "branch"]
+    assert branches["branch_id"].tolist() == ["001", "002"] and branches["bottom_five"].tolist() == [False, True]
+
+
+def test_target_tables_for_a_chosen_period_and_without_targets(params, tmp_path):
+    (tmp_path / "actuals.csv").write_text("branch_id,actual\nB1,10\n", encoding="utf-8")
+    run = _run_params(params, tmp_path, annual={"B1": 261.0}, actuals=tmp_path / "actuals.csv", period="2026-01")
+    progress = target_tables(run, pd.DataFrame({"branch_id": ["B1"], "manager_id": ["M1"]}))["target_progress"]
+    assert progress["target"].iloc[0] == pytest.approx(22) and progress["progress"].iloc[0] == pytest.approx(10 / 22)
+    assert target_tables(_run_params(params, tmp_path), pd.DataFrame(columns=["branch_id", "manager_id"])) == {}
+    missing = _run_params(params, tmp_path, annual={"B1": 1.0}, actuals=tmp_path / "none.csv")
+    with pytest.raises(SegkitError, match="targets.actuals: file not found"):
+        target_tables(missing, pd.DataFrame({"branch_id": ["B1"], "manager_id": ["M1"]}))
+
+
+def test_actuals_must_be_numbers():
+    targets = split_targets({"B1": 100.0, "B2": 100.0}, {"B1": ["M1"], "B2": ["M2"]}, 2026)
+    actuals = pd.DataFrame({"branch_id": ["B1", "B2"], "actual": ["12", "twelve"]})
+    with pytest.raises(SegkitError, match=r"'actual' must be a number \(1 rows, e.g. branches B2\)"):
+        target_progress(targets, actuals)

@@ -21,6 +21,7 @@ branches holds two books.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,8 +54,10 @@ class BookAssignment:
         ``assigned``, ``unassigned``, ``managers_over_cap``,
         ``managers_needed``, ``managers_lacking``.
     red_list : DataFrame
-        Customers with ``has_contact`` false: ``customer_id``, ``branch_id``,
-        ``manager_id``, ``tier``, ``aum`` (highest tier first).
+        Customers without usable contact details (``has_contact`` false, or
+        ``phone`` missing or blank where the data has it): ``customer_id``,
+        ``branch_id``, ``manager_id``, ``tier``, ``aum`` (per branch, highest
+        tier first).
     """
 
     manager_id: pd.Series
@@ -74,6 +77,15 @@ def _read_table(path: Path | None, columns: list[str], what: str) -> pd.DataFram
     if missing:
         raise SegkitError(f"assignment.{what} ({path}): missing columns {missing}")
     return table
+
+
+def _warn_ignored_claims(ignored: dict[str, np.ndarray]) -> None:
+    """One warning listing the claims that did not place their customer, by reason."""
+    parts = [
+        f"{reason}: {len(ids)} (e.g. {', '.join(map(str, ids[:5]))})" for reason, ids in ignored.items() if len(ids)
+    ]
+    if parts:
+        warnings.warn("assignment.claims: claims not applied; " + "; ".join(parts), UserWarning, stacklevel=3)
 
 
 def _tier_positions(frame: pd.DataFrame, params: Params) -> np.ndarray:
@@ -173,12 +185,17 @@ def assign_books(
 
     # 2. claims
     claim_table = claims if claims is not None else _read_table(settings.claims, ["customer_id", "manager_id"], "claims")
-    if claim_table is not None and len(claim_table) and n_books:
-        row = pd.Index(customer_ids).get_indexer(claim_table["customer_id"].astype("str"))
+    if claim_table is not None and len(claim_table):
+        claimed_ids = claim_table["customer_id"].astype("str").to_numpy()
+        ignored: dict[str, np.ndarray] = {}
+        row = pd.Index(customer_ids).get_indexer(claimed_ids)
+        ignored["customer not in the data"] = claimed_ids[row < 0]
         ok = row >= 0
         row = row[ok]
         claimed_by = pd.MultiIndex.from_arrays([branch.to_numpy()[row], claim_table["manager_id"].astype("str").to_numpy()[ok]])
-        book = pairs.get_indexer(claimed_by)
+        book = pairs.get_indexer(claimed_by) if n_books else np.full(len(row), -1)
+        ignored["manager not in the customer's branch"] = customer_ids.to_numpy()[row[book < 0]]
+        ignored["customer already has a manager, who keeps it"] = customer_ids.to_numpy()[row[(book >= 0) & (manager_of[row] >= 0)]]
         ok = (book >= 0) & (manager_of[row] < 0)
         row, book = row[ok], book[ok]
         first = np.lexsort((book, row))
@@ -189,9 +206,11 @@ def assign_books(
         order = np.lexsort((id_rank, -aum[row], -tier[row], book))
         row, book = row[order], book[order]
         accepted = _group_ranks(book) < np.maximum(cap - load, 0)[book]
+        ignored["no room under the claiming manager's cap"] = customer_ids.to_numpy()[row[~accepted]]
         manager_of[row[accepted]] = book[accepted]
         status[row[accepted]] = 1
         load += np.bincount(book[accepted], minlength=n_books)
+        _warn_ignored_claims(ignored)
 
     # 3. least-loaded first, highest tier first
     pool = np.flatnonzero(manager_of < 0)
@@ -275,10 +294,14 @@ def _branches(branch_ids, customer_branch, book_branch_code, branch_cap, manager
 
 def _red_list(frame: pd.DataFrame, manager_id: pd.Series, tier: np.ndarray, params: Params) -> pd.DataFrame:
     columns = ["customer_id", "branch_id", "manager_id", "tier", "aum"]
-    if "has_contact" not in frame.columns:
+    if "has_contact" not in frame.columns and "phone" not in frame.columns:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "aum" else "str") for c in columns})
-    contact = frame["has_contact"]
-    lost = (contact.isin([False, 0]) & contact.notna()).to_numpy(dtype=bool)
+    lost = np.zeros(len(frame), dtype=bool)
+    if "has_contact" in frame.columns:
+        contact = frame["has_contact"]
+        lost |= (contact.isin([False, 0]) & contact.notna()).to_numpy(dtype=bool)
+    if "phone" in frame.columns:
+        lost |= frame["phone"].astype("str").str.strip().fillna("").eq("").to_numpy(dtype=bool)
     codes = np.array(params.schemes.tier.codes, dtype=object)
     rows = frame[lost]
     lost_tier = tier[lost]

@@ -17,9 +17,14 @@ CARD_STATES = ["card_inactive", "card_no_autopay", "card_active"]
 CARD_STATE_DTYPE = pd.CategoricalDtype(CARD_STATES)
 
 
-def class_flags(frame: pd.DataFrame, classes: list[ClassRule]) -> dict[str, np.ndarray]:
-    """``{code: bool array}``: whether each customer is in each class."""
-    lookup = frame_lookup(frame)
+def class_flags(
+    frame: pd.DataFrame, classes: list[ClassRule], computed: dict[str, pd.Series] | None = None
+) -> dict[str, np.ndarray]:
+    """``{code: bool array}``: whether each customer is in each class.
+
+    Rules read the frame's columns and the ``computed`` ones (e.g. ``tier``).
+    """
+    lookup = frame_lookup(frame, computed or {})
     return {rule.code: holds(rule.when, lookup, len(frame)) for rule in classes}
 
 

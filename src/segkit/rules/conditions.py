@@ -36,15 +36,35 @@ class Truth:
         return ~(self.true | self.unknown)
 
 
+def conditions(rule: Rule) -> list[Condition]:
+    """Every condition of a rule, in order."""
+    if isinstance(rule, Condition):
+        return [rule]
+    return [condition for part in (rule.any or rule.all or []) for condition in conditions(part)]
+
+
 def columns_read(rule: Rule) -> set[str]:
     """Every column a rule reads."""
-    if isinstance(rule, Condition):
-        return {rule.column} | ({rule.other} if rule.other else set())
-    return set().union(*(columns_read(part) for part in (rule.any or rule.all or [])))
+    return {name for condition in conditions(rule) for name in (condition.column, condition.other) if name}
 
 
 def _numbers(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _is_in(series: pd.Series, values: list) -> np.ndarray:
+    """``series.isin(values)`` as a bool array; on codes for categoricals and bool columns (faster)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        wanted = series.cat.categories.get_indexer(pd.Index(values, dtype="object"))
+        hit = np.zeros(len(series), dtype=bool)
+        for code in wanted[wanted >= 0]:
+            hit |= codes == code
+        return hit
+    if series.dtype == bool and all(isinstance(value, bool) for value in values):
+        flags = series.to_numpy()
+        return (flags if True in values else np.zeros(len(flags), bool)) | (~flags if False in values else False)
+    return series.isin(values).to_numpy(dtype=bool)
 
 
 def _condition(rule: Condition, lookup: Lookup, n: int) -> Truth:
@@ -60,7 +80,7 @@ def _condition(rule: Condition, lookup: Lookup, n: int) -> Truth:
     unknown = series.isna().to_numpy(dtype=bool)
     if rule.op in ("==", "!=", "in", "not_in"):
         values = rule.value if isinstance(rule.value, list) else [rule.value]
-        hit = series.isin(values).to_numpy(dtype=bool)
+        hit = _is_in(series, values)
         if rule.op in ("!=", "not_in"):
             hit = ~hit
         return Truth(hit & ~unknown, unknown)

@@ -14,27 +14,36 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from segkit.config import CorporateReviewParams, Params, Scheme
+from segkit.config import CorporateReviewParams, LevelScheme, Params, Scheme
+from segkit.rules.conditions import frame_lookup, holds
 from segkit.rules.ranking import rank_progress
-from segkit.rules.schemes import assign_bands, scheme_dtype
+from segkit.rules.schemes import band_positions, scheme_dtype
 
 
 def corporate_level(frame: pd.DataFrame, scheme: Scheme | None) -> pd.Series:
-    """Deposit level of every corporate customer; ``<NA>`` for others or without data.
+    """Level of every corporate customer; ``<NA>`` for others or without data.
 
-    Corporate customers are rows with ``customer_type == "corporate"``; without
-    a ``customer_type`` column, the rows where the scheme's column is set.
+    The level is the highest of the deposit band and of every rule level of
+    the scheme (:class:`~segkit.config.LevelScheme`) whose rule holds, e.g.
+    Gold for a head-office relationship. Corporate customers are rows with
+    ``customer_type == "corporate"``; without a ``customer_type`` column, every
+    row with a deposit band or a rule level.
     """
+    n = len(frame)
     if scheme is None:
-        codes = np.full(len(frame), -1, dtype="int8")
+        codes = np.full(n, -1, dtype="int8")
         return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index([], dtype="str")), index=frame.index)
-    if scheme.column not in frame.columns:
-        codes = np.full(len(frame), -1, dtype="int8")
-        return pd.Series(pd.Categorical.from_codes(codes, dtype=scheme_dtype(scheme)), index=frame.index)
-    levels = assign_bands(frame[scheme.column], scheme)
+    if scheme.column in frame.columns:
+        codes = band_positions(frame[scheme.column], scheme)
+    else:
+        codes = np.full(n, -1, dtype="int16")
+    if isinstance(scheme, LevelScheme) and scheme.by_rule:
+        lookup = frame_lookup(frame)
+        for level in scheme.by_rule:
+            codes = np.where(holds(level.when, lookup, n), np.maximum(codes, scheme.codes.index(level.code)), codes)
     if "customer_type" in frame.columns:
-        levels = levels.where(frame["customer_type"].isin(["corporate"]).to_numpy(dtype=bool))
-    return levels
+        codes = np.where(frame["customer_type"].isin(["corporate"]).to_numpy(dtype=bool), codes, -1)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=scheme_dtype(scheme)), index=frame.index)
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,15 @@ class CorporateReview:
     branches : DataFrame
         Per branch: ``reviewed``, ``meeting``, ``progress`` (share meeting
         both standards), ``rank`` and ``bottom_five``.
+    managers : DataFrame
+        The same per manager (``branch_id``, ``manager_id``, ...), for the
+        reviewed customers who have a manager (seed 004 flags the bottom five
+        branches and the bottom five managers).
     """
 
     customers: pd.DataFrame
     branches: pd.DataFrame
+    managers: pd.DataFrame
 
 
 _CUSTOMER_COLUMNS = [
@@ -62,6 +76,19 @@ _CUSTOMER_COLUMNS = [
     "e_products", "below_fund_return", "below_e_products",
 ]
 _BRANCH_COLUMNS = ["branch_id", "reviewed", "meeting", "progress", "rank", "bottom_five"]
+_MANAGER_COLUMNS = ["branch_id", "manager_id", *_BRANCH_COLUMNS[1:]]
+
+
+def _ranked(table: pd.DataFrame, keys: list[str], bottom_n: int) -> pd.DataFrame:
+    """Reviewed and meeting customers per unit, ranked by the share meeting both standards."""
+    units = (
+        table.dropna(subset=keys)
+        .groupby(keys, sort=True, observed=True)
+        .agg(reviewed=("customer_id", "size"), meeting=("meeting", "sum"))
+        .reset_index()
+    )
+    units = units.assign(progress=units["meeting"] / units["reviewed"])
+    return rank_progress(units, keys, bottom_n)[[*keys, *_BRANCH_COLUMNS[1:]]]
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -76,7 +103,7 @@ def corporate_review(frame: pd.DataFrame, params: Params | CorporateReviewParams
     Reviewed customers are borrowers (a ``fund_return_rate``, or ``has_loan``
     true) and, where ``customer_type`` exists, corporate. A missing rate does
     not meet the standard.
-    Without ``fund_return_rate`` and ``e_products`` columns both tables are empty.
+    Without ``fund_return_rate`` and ``e_products`` columns every table is empty.
 
     Parameters
     ----------
@@ -91,7 +118,9 @@ def corporate_review(frame: pd.DataFrame, params: Params | CorporateReviewParams
     """
     review = params.rules.corporate_review if isinstance(params, Params) else params
     if not {"fund_return_rate", "e_products"} & set(frame.columns):
-        return CorporateReview(pd.DataFrame(columns=_CUSTOMER_COLUMNS), pd.DataFrame(columns=_BRANCH_COLUMNS))
+        return CorporateReview(
+            pd.DataFrame(columns=_CUSTOMER_COLUMNS), pd.DataFrame(columns=_BRANCH_COLUMNS), pd.DataFrame(columns=_MANAGER_COLUMNS)
+        )
     rate = _numbers(frame, "fund_return_rate")
     reviewed = rate.notna()
     if "has_loan" in frame.columns:
@@ -118,12 +147,11 @@ def corporate_review(frame: pd.DataFrame, params: Params | CorporateReviewParams
         }
     )[reviewed.to_numpy(dtype=bool)]
     below = table["below_fund_return"] | table["below_e_products"]
-    branches = (
-        table.assign(meeting=~below)
-        .groupby("branch_id", sort=True, observed=True)
-        .agg(reviewed=("customer_id", "size"), meeting=("meeting", "sum"))
-        .reset_index()
+    table = table.assign(meeting=~below)
+    customers = table[below.to_numpy()].drop(columns="meeting")
+    customers = customers.sort_values(["branch_id", "customer_id"], kind="stable").reset_index(drop=True)
+    return CorporateReview(
+        customers,
+        _ranked(table, ["branch_id"], review.bottom_n),
+        _ranked(table, ["branch_id", "manager_id"], review.bottom_n),
     )
-    branches = branches.assign(progress=branches["meeting"] / branches["reviewed"])
-    customers = table[below.to_numpy()].sort_values(["branch_id", "customer_id"], kind="stable").reset_index(drop=True)
-    return CorporateReview(customers, rank_progress(branches, ["branch_id"], review.bottom_n)[_BRANCH_COLUMNS])

@@ -39,18 +39,27 @@ _BY_BITS = np.array(
 )
 
 
-def man_letters(frame: pd.DataFrame, params: ManParams) -> dict[str, np.ndarray] | None:
-    """``{"money", "authority", "need"}`` bool arrays, or ``None`` if a letter cannot be judged."""
+def man_letters(
+    frame: pd.DataFrame, params: ManParams, computed: dict[str, pd.Series] | None = None
+) -> dict[str, np.ndarray] | None:
+    """``{"money", "authority", "need"}`` bool arrays, or ``None`` if a letter cannot be judged.
+
+    Rules read the frame's columns and the ``computed`` ones (e.g. ``tier``).
+    """
+    computed = computed or {}
     rules = {"money": params.money, "authority": params.authority, "need": params.need}
-    if any(not (columns_read(rule) & set(frame.columns)) for rule in rules.values()):
+    available = set(frame.columns) | set(computed)
+    if any(not (columns_read(rule) & available) for rule in rules.values()):
         return None
-    lookup = frame_lookup(frame)
+    lookup = frame_lookup(frame, computed)
     return {name: holds(rule, lookup, len(frame)) for name, rule in rules.items()}
 
 
-def man_group(frame: pd.DataFrame, params: ManParams) -> tuple[pd.Series, pd.Series]:
+def man_group(
+    frame: pd.DataFrame, params: ManParams, computed: dict[str, pd.Series] | None = None
+) -> tuple[pd.Series, pd.Series]:
     """The MAN group (categorical) and its priority 1–8 (``Int8``) of every customer."""
-    letters = man_letters(frame, params)
+    letters = man_letters(frame, params, computed)
     if letters is None:
         codes = np.full(len(frame), -1, dtype="int8")
     else:

@@ -1,11 +1,11 @@
-"""Tier migration between two periods (``aum_prev`` → ``aum``)."""
+"""Tier migration between two periods (``aum_prev`` → ``aum``), for the pyramid and the VIP levels."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from segkit.config import Scheme
+from segkit.config import Params, Scheme
 from segkit.errors import SegkitError
 from segkit.rules.schemes import band_positions
 
@@ -75,3 +75,40 @@ def migration_lists(frame: pd.DataFrame, scheme: Scheme) -> tuple[pd.DataFrame, 
         return part.sort_values(order, ascending=[not largest_first, True][: len(order)], kind="stable").reset_index(drop=True)
 
     return pick(steps > 0, largest_first=True), pick(steps < 0, largest_first=False)
+
+
+def migration_tables(frame: pd.DataFrame, params: Params) -> dict[str, pd.DataFrame]:
+    """The migration tables of a run: pyramid and VIP matrices, upgraded and downgraded customers.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Customers with ``aum_prev`` (all of them, or whole branches: the
+        matrices of parts add up, the lists concatenate).
+    params : Params
+        ``schemes.tier`` and ``schemes.vip``.
+
+    Returns
+    -------
+    dict of DataFrame
+        ``migration`` and ``vip_migration`` (counts, previous × current);
+        ``upgraded`` and ``downgraded``: the lists of :func:`migration_lists`
+        for both schemes, with ``measure`` (``tier`` or ``vip_level``) first;
+        branch by branch, and within a branch VIP moves first (seed 003's aim
+        is lifting VIP customers). Empty without ``aum_prev``.
+    """
+    if "aum_prev" not in frame.columns:
+        return {}
+    schemes = {"vip_level": params.schemes.vip, "tier": params.schemes.tier}
+    lists = {measure: migration_lists(frame, scheme) for measure, scheme in schemes.items()}
+    tables = {
+        "migration": migration_matrix(frame, params.schemes.tier),
+        "vip_migration": migration_matrix(frame, params.schemes.vip),
+    }
+    for position, name in enumerate(("upgraded", "downgraded")):
+        parts = [table[position].assign(measure=measure) for measure, table in lists.items()]
+        merged = pd.concat(parts, ignore_index=True)
+        if "branch_id" in merged.columns:  # branch by branch, so the lists of whole branches concatenate
+            merged = merged.sort_values("branch_id", kind="stable", ignore_index=True)
+        tables[name] = merged[["measure", *[c for c in merged.columns if c != "measure"]]].astype({"measure": "str"})
+    return tables

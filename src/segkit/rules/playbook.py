@@ -13,6 +13,8 @@ import pandas as pd
 
 from segkit.config import PlaybookAction, PlaybookParams
 from segkit.rules.conditions import Lookup, holds
+from segkit.rules.man import MAN_GROUPS
+from segkit.rules.matrix import MATRIX_GROUPS
 
 
 def action_text(action: PlaybookAction, language: str) -> str:
@@ -34,6 +36,30 @@ def playbook_table(playbook: PlaybookParams) -> pd.DataFrame:
                 row[f"{part}_{language}"] = getattr(getattr(action, part), language)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def strategy_table(playbook: PlaybookParams) -> pd.DataFrame:
+    """The strategy of every three-split and MAN group (for reports).
+
+    Returns
+    -------
+    DataFrame
+        ``kind`` (``matrix`` | ``man``), ``group``, ``priority`` (``Int8``: the
+        MAN priority 1–8, ``<NA>`` for matrix groups), ``zh`` and ``en``; the
+        nine matrix groups (high assets first), then the eight MAN groups in
+        priority order. Groups without a strategy in the playbook are left out.
+    """
+    rows = [("matrix", group, None, playbook.matrix[group]) for group in MATRIX_GROUPS if group in playbook.matrix]
+    rows += [("man", group, rank, playbook.man[group]) for rank, group in enumerate(MAN_GROUPS, start=1) if group in playbook.man]
+    return pd.DataFrame(
+        {
+            "kind": pd.Series([row[0] for row in rows], dtype="str"),
+            "group": pd.Series([row[1] for row in rows], dtype="str"),
+            "priority": pd.array([row[2] for row in rows], dtype="Int8"),
+            "zh": pd.Series([row[3].zh for row in rows], dtype="str"),
+            "en": pd.Series([row[3].en for row in rows], dtype="str"),
+        }
+    )
 
 
 def choose_actions(playbook: PlaybookParams | None, lookup: Lookup, index: pd.Index) -> dict[str, pd.Series]:

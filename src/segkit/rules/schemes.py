@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from segkit.config import Scheme, read_yaml
+from segkit.config import LevelScheme, Scheme, read_yaml
 from segkit.errors import ParamsError, SegkitError
 
 
@@ -58,20 +58,47 @@ def scheme_column(frame: pd.DataFrame, scheme: Scheme) -> pd.Series:
 
 
 def load_scheme(path: str | Path) -> Scheme:
-    """Read and validate one scheme YAML file.
+    """Read and validate one scheme YAML file (a :class:`LevelScheme` when it has ``by_rule``).
 
     Raises
     ------
     ParamsError
         Naming the file, the scheme and each problem with its bands.
     """
+    raw = read_yaml(path)
+    model = LevelScheme if isinstance(raw, dict) and "by_rule" in raw else Scheme
     try:
-        return Scheme.model_validate(read_yaml(path))
+        return model.model_validate(raw)
     except ValidationError as exc:
-        messages = "; ".join(item["msg"].removeprefix("Value error, ") for item in exc.errors())
-        raise ParamsError(f"{path}: {messages}") from None
+        messages = []
+        for item in exc.errors():
+            where = ".".join(str(part) for part in item["loc"])
+            message = item["msg"].removeprefix("Value error, ")
+            messages.append(f"{where}: {message}" if where else message)
+        raise ParamsError(f"{path}: " + "; ".join(messages)) from None
 
 
 def scheme_table(scheme: Scheme) -> pd.DataFrame:
-    """The scheme as a table: code, zh, en, lower, upper (for reports)."""
-    return pd.DataFrame([band.model_dump() for band in scheme.bands], columns=["code", "zh", "en", "lower", "upper"])
+    """The scheme as a table (for reports), lowest level first.
+
+    Columns ``code``, ``zh``, ``en``, ``lower``, ``upper``, ``owner_zh``,
+    ``owner_en``; levels reached only by rule (:class:`LevelScheme`) come
+    last, without bounds.
+    """
+    levels = list(scheme.bands)
+    if isinstance(scheme, LevelScheme):
+        levels += [level for level in scheme.by_rule if level.code not in {band.code for band in scheme.bands}]
+    rows = [
+        {
+            "code": level.code,
+            "zh": level.zh,
+            "en": level.en,
+            "lower": getattr(level, "lower", None),
+            "upper": getattr(level, "upper", None),
+            "owner_zh": level.owner.zh if level.owner else None,
+            "owner_en": level.owner.en if level.owner else None,
+        }
+        for level in levels
+    ]
+    table = pd.DataFrame(rows, columns=["code", "zh", "en", "lower", "upper", "owner_zh", "owner_en"])
+    return table.astype({"code": "str", "zh": "str", "en": "str", "lower": "float64", "upper": "float64", "owner_zh": "str", "owner_en": "str"})

@@ -3,17 +3,19 @@
 A branch's annual target is shared equally by its managers and spread over
 the year by working days (Monday to Friday, less holidays, plus weekend
 make-up days), so every level (quarter, month, week) sums back to the
-annual target; ``day`` is the target of one working day ("每人每日").
+annual target; ``day`` is the target of one working day ("每人每日") and
+``to_date`` the target of the year up to the run's date (时间进度).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from segkit.config import TargetParams
+from segkit.config import Params, TargetParams
 from segkit.errors import SegkitError
 from segkit.rules.ranking import rank_progress
 
@@ -30,11 +32,17 @@ def working_days(year: int, holidays: Iterable[dt.date] = (), extra_workdays: It
     return days[work]
 
 
-def periods(year: int, holidays: Iterable[dt.date] = (), extra_workdays: Iterable[dt.date] = ()) -> pd.DataFrame:
+def periods(
+    year: int,
+    holidays: Iterable[dt.date] = (),
+    extra_workdays: Iterable[dt.date] = (),
+    as_of: dt.date | None = None,
+) -> pd.DataFrame:
     """Every period of the year with its working days and share of the year's.
 
     Weeks start on Monday and are numbered from the week holding 1 January
-    (``2026-W01``); the first and last weeks may be partial.
+    (``2026-W01``); the first and last weeks may be partial. With ``as_of``
+    in ``year``, a ``to_date`` row (``2026-YTD``) covers 1 January to ``as_of``.
     """
     days = working_days(year, holidays, extra_workdays)
     if len(days) == 0:
@@ -63,6 +71,18 @@ def periods(year: int, holidays: Iterable[dt.date] = (), extra_workdays: Iterabl
             {"period": [f"{year}-day"], "start": [all_days[0]], "end": [all_days[-1]], "working_days": [1], "level": ["day"]}
         )
     )
+    if as_of is not None and as_of.year == year:
+        frames.append(
+            pd.DataFrame(
+                {
+                    "period": [f"{year}-YTD"],
+                    "start": [all_days[0]],
+                    "end": [pd.Timestamp(as_of)],
+                    "working_days": [int((days <= pd.Timestamp(as_of)).sum())],
+                    "level": ["to_date"],
+                }
+            )
+        )
     table = pd.concat(frames, ignore_index=True)
     table["start"] = table["start"].dt.date
     table["end"] = table["end"].dt.date
@@ -114,6 +134,7 @@ def split_targets(
     year: int,
     holidays: Iterable[dt.date] = (),
     extra_workdays: Iterable[dt.date] = (),
+    as_of: dt.date | None = None,
 ) -> pd.DataFrame:
     """Split each branch's annual target per manager and per period.
 
@@ -128,22 +149,25 @@ def split_targets(
         The target year.
     holidays, extra_workdays : iterable of date
         Weekdays off, and weekend days worked.
+    as_of : date, optional
+        Adds the ``to_date`` level: the target from 1 January to ``as_of``.
 
     Returns
     -------
     DataFrame
         ``branch_id``, ``manager_id``, ``level`` (year, quarter, month, week,
-        day), ``period``, ``start``, ``end``, ``working_days``, ``target``.
-        A branch without managers keeps its target on one row with
-        ``manager_id`` ``<NA>``. For each unit, the targets of any level but
-        ``day`` sum to the annual target; ``day`` × working days equals it.
+        day, to_date), ``period``, ``start``, ``end``, ``working_days``,
+        ``target``. A branch without managers keeps its target on rows with
+        ``manager_id`` ``<NA>``. For each unit, the targets of the year,
+        quarter, month and week levels each sum to the annual target;
+        ``day`` × working days equals it.
     """
     targets = _annual_table(annual)
     roster = _manager_table(managers)
     units = targets.merge(roster, on="branch_id", how="left")
     per_branch = units.groupby("branch_id", sort=False)["manager_id"].transform("count").clip(lower=1)
     units = units.assign(target=units["target"] / per_branch).sort_values(["branch_id", "manager_id"], kind="stable")
-    calendar = periods(year, holidays, extra_workdays)
+    calendar = periods(year, holidays, extra_workdays, as_of)
     table = units.merge(calendar, how="cross")
     table = table.assign(target=table["target"] * table["share"], manager_id=table["manager_id"].astype("str"))
     return table[TARGET_COLUMNS].reset_index(drop=True)
@@ -183,9 +207,13 @@ def target_progress(
     if missing:
         raise SegkitError(f"target progress: actuals need columns {missing}")
     targets = targets.assign(branch_id=targets["branch_id"].astype("str"), manager_id=targets["manager_id"].astype("str"))
-    actuals = actuals.assign(
-        branch_id=actuals["branch_id"].astype("str"), actual=pd.to_numeric(actuals["actual"], errors="coerce").fillna(0.0)
-    )
+    actual = pd.to_numeric(actuals["actual"], errors="coerce")
+    bad = actuals.loc[actual.isna() & actuals["actual"].notna(), "branch_id"].astype("str")
+    if len(bad):
+        raise SegkitError(
+            f"target progress: column 'actual' must be a number ({len(bad)} rows, e.g. branches {', '.join(bad.head(5))})"
+        )
+    actuals = actuals.assign(branch_id=actuals["branch_id"].astype("str"), actual=actual.fillna(0.0))
 
     def progress(table: pd.DataFrame) -> pd.Series:
         return (table["actual"] / table["target"].where(table["target"] > 0)).astype("float64")
@@ -211,3 +239,86 @@ def target_progress(
     parts = [part.sort_values(["rank", "branch_id", "manager_id"], kind="stable") for part in parts]
     table = pd.concat(parts, ignore_index=True)
     return table[["level", "branch_id", "manager_id", "target", "actual", "progress", "rank", "bottom_five"]].reset_index(drop=True)
+
+
+def measured_actuals(customers: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """What each manager's book achieved, measured on the snapshot.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        Assigned customers (whole branches): ``branch_id``, ``manager_id``,
+        ``aum`` and ``aum_prev``.
+    measure : {"aum_growth"}
+        ``aum_growth``: net new assets, ``aum - aum_prev`` (a missing
+        ``aum_prev`` counts as 0: the account is new).
+
+    Returns
+    -------
+    DataFrame
+        ``branch_id``, ``manager_id`` (``<NA>`` for unassigned customers, who
+        count for their branch only) and ``actual``. Tables of disjoint
+        branches concatenate. Empty without ``aum_prev``.
+    """
+    if measure != "aum_growth":
+        raise SegkitError(f"targets.measure: unknown measure {measure!r} (known: aum_growth)")
+    if "aum_prev" not in customers.columns:
+        return pd.DataFrame(columns=["branch_id", "manager_id", "actual"])
+    growth = customers["aum"].astype("float64") - customers["aum_prev"].astype("float64").fillna(0.0)
+    keys = customers[["branch_id", "manager_id"]].astype("str").assign(actual=growth)
+    return keys.groupby(["branch_id", "manager_id"], sort=True, dropna=False)["actual"].sum().reset_index()
+
+
+def _quarter(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def _actuals(settings: TargetParams, measured: pd.DataFrame | None) -> pd.DataFrame | None:
+    if settings.actuals is not None:
+        if not settings.actuals.is_file():
+            raise SegkitError(f"targets.actuals: file not found: {settings.actuals}")
+        return pd.read_csv(settings.actuals, dtype={"branch_id": "str", "manager_id": "str"})
+    return measured if settings.measure is not None else None
+
+
+def target_tables(params: Params, managers: pd.DataFrame, measured: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The target tables of a run.
+
+    Parameters
+    ----------
+    params : Params
+        ``rules.targets`` (annual targets, calendar, actuals or measure,
+        period) and ``as_of``.
+    managers : DataFrame
+        ``branch_id`` and ``manager_id`` of every book (``BookAssignment.books``).
+    measured : DataFrame, optional
+        :func:`measured_actuals` of every branch (with ``measure``).
+
+    Returns
+    -------
+    dict of DataFrame
+        ``targets``: :func:`split_targets` for the year of ``as_of``, with its
+        ``to_date`` level, for the branches in ``managers`` (a target of a
+        branch without customers is left out with a warning); with actuals,
+        ``target_progress``: :func:`target_progress` for ``period`` (default
+        ``<year>-YTD`` for an actuals CSV, the quarter of ``as_of`` for a
+        measure). Empty when no annual target is set.
+    """
+    settings = params.rules.targets
+    annual = load_targets(settings)
+    if annual.empty:
+        return {}
+    known = annual["branch_id"].isin(managers["branch_id"].astype("str"))
+    if not known.all():
+        absent = annual.loc[~known, "branch_id"]
+        warnings.warn(f"targets: {len(absent)} branch(es) with a target have no customers and are left out: "
+                      f"{', '.join(absent.head(5))}", UserWarning, stacklevel=2)
+        annual = annual[known]
+    year = params.as_of.year
+    table = split_targets(annual, managers, year, settings.holidays, settings.extra_workdays, as_of=params.as_of)
+    tables = {"targets": table}
+    actuals = _actuals(settings, measured)
+    if actuals is not None:
+        period = settings.period or (_quarter(params.as_of) if settings.measure else f"{year}-YTD")
+        tables["target_progress"] = target_progress(table, actuals, period=period, bottom_n=settings.bottom_n)
+    return tables
