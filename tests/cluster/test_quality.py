@@ -11,6 +11,7 @@ import pytest
 
 from segkit.cluster import fit_segmenter
 from segkit.config import load_params
+from segkit.stages import fit_sample
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,9 +34,12 @@ def test_churn_modelling_clusters_are_stable_and_separate_churn(real_data_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         customers = load_customers(real_data_path, params.data.mapping)
-    segmenter = fit_segmenter(customers, params.cluster, seed=params.seed)
+    # fitted on the sample `segkit score` fits on, so the numbers are those of metrics.json
+    sample = fit_sample(customers, params.scale.fit_sample, params.seed)
+    segmenter = fit_segmenter(sample, params.cluster, seed=params.seed)
     labels = segmenter.predict(customers)
     assert segmenter.k_source_ == "evidence"
     assert segmenter.stability_ >= 0.85
     assert churn_ratio(customers, labels) >= 2.0
     assert "IsActiveMember" in segmenter.features_in_
+    assert len(set(segmenter.names_.values())) == len(set(segmenter.names_zh_.values())) == segmenter.k_

@@ -116,6 +116,13 @@ def test_round_trips_through_skops(tmp_path, demo_bank, fitted, labels):
     assert loaded.drift(demo_bank) == fitted.drift(demo_bank)
 
 
+@pytest.mark.parametrize("algorithm", ["gmm", "kprototypes"])
+def test_the_alternative_algorithms_round_trip_through_skops(tmp_path, demo_bank, algorithm):
+    segmenter = fit_quietly(demo_bank, algorithm=algorithm, k=4, **FAST)
+    loaded = load_model(save_model(segmenter, tmp_path / "segmenter.skops"))
+    np.testing.assert_array_equal(loaded.predict(demo_bank), segmenter.predict(demo_bank))
+
+
 def test_drift_is_small_for_a_similar_month_and_large_for_a_changed_bank(fitted):
     from segkit.data.synth import generate_bank
 
@@ -135,8 +142,21 @@ def test_drift_is_small_for_a_similar_month_and_large_for_a_changed_bank(fitted)
 def test_metrics_are_json_ready(fitted):
     metrics = json.loads(json.dumps(fitted.metrics()))
     assert metrics["k"] == fitted.k_ and metrics["algorithm"] == "kmeans"
+    assert metrics["silhouette"] == pytest.approx(fitted.silhouette_, abs=1e-6)
+    assert metrics["stability"] == pytest.approx(fitted.stability_, abs=1e-6)
     assert [c["cluster"] for c in metrics["clusters"]] == list(range(fitted.k_))
     assert len(metrics["k_table"]) == 8
+
+
+def test_clone_gives_an_unfitted_copy_with_the_same_settings(demo_bank):
+    from sklearn.base import clone
+
+    segmenter = fit_quietly(demo_bank, k=4, **FAST)
+    copy = clone(segmenter)
+    assert copy.get_params() == segmenter.get_params()
+    assert not hasattr(copy, "model_")
+    refitted = fit_quietly(demo_bank, **copy.get_params())
+    np.testing.assert_array_equal(refitted.predict(demo_bank), segmenter.predict(demo_bank))
 
 
 def test_params_configure_the_segmenter(demo_bank):

@@ -4,8 +4,16 @@ A cluster's *effect* on a feature column is the difference between the
 cluster's mean and the bank's mean of the encoded column, in units of the
 bank's standard deviation (a standardised mean difference). Features whose
 effect is at least :data:`DISTINCT` in size set the cluster apart; the three
-largest make its name, e.g. "young, high income, few products" /
-"年轻、高收入、产品少".
+strongest make its name, e.g. "younger, higher income, fewer products" /
+"较年轻、收入较高、产品较少".
+
+The words compare the cluster with the whole bank ("higher assets",
+"资产较多"), so a name stays true whatever the bank's level: a cluster whose
+median AUM is 40,000 has higher assets than a bank whose median is 10,000,
+but it is not "high assets" in the sense of the asset tiers. Features that
+say the same thing share a theme (:data:`THEME_OF`: inactive months,
+transaction counts and amounts are all *activity*), and a name uses each
+theme once, through its strongest feature.
 """
 
 from __future__ import annotations
@@ -19,46 +27,55 @@ DISTINCT = 0.3
 
 N_WORDS = 3
 
-# feature -> ((en low, en high), (zh low, zh high))
+THEME_OF: dict[str, tuple[str, int]] = {
+    "months_inactive": ("activity", -1),
+    "txn_count_3m": ("activity", 1),
+    "txn_amount_3m": ("activity", 1),
+    "IsActiveMember": ("activity", 1),
+    "aum": ("assets", 1),
+    "aum_prev": ("assets", 1),
+}
+"""Feature -> (theme, direction): ``-1`` when a high value is the low end of the theme.
+Features not listed are a theme of their own."""
+
+# theme -> ((en lower, en higher), (zh lower, zh higher))
 WORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
-    "age": (("young", "older"), ("年轻", "年长")),
-    "income": (("low income", "high income"), ("低收入", "高收入")),
-    "aum": (("low assets", "high assets"), ("低资产", "高资产")),
-    "aum_prev": (("low prior assets", "high prior assets"), ("上期资产低", "上期资产高")),
-    "n_products": (("few products", "many products"), ("产品少", "产品多")),
-    "tenure_months": (("new to the bank", "long-standing"), ("新客户", "老客户")),
-    "months_inactive": (("active", "dormant"), ("活跃", "沉睡")),
-    "txn_count_3m": (("few transactions", "frequent transactions"), ("交易少", "交易频繁")),
-    "txn_amount_3m": (("low spending", "high spending"), ("交易额低", "交易额高")),
-    "contacts_12m": (("rarely contacted", "often contacted"), ("联系少", "联系多")),
-    "kyc_completeness": (("little known", "well known"), ("了解少", "了解充分")),
-    "has_wealth": (("no wealth products", "wealth holders"), ("无理财", "持有理财")),
-    "has_fund": (("no funds", "fund holders"), ("无基金", "持有基金")),
-    "has_insurance": (("no insurance", "insured"), ("无保险", "持有保险")),
-    "has_payroll": (("no payroll", "payroll"), ("非代发", "代发薪")),
-    "has_pos": (("no POS", "POS merchants"), ("无收单", "商户收单")),
-    "has_fx": (("no FX", "FX users"), ("无结售汇", "结售汇")),
-    "has_loan": (("no loan", "borrowers"), ("无贷款", "有贷款")),
-    "has_debit_card": (("no debit card", "debit card"), ("无借记卡", "持借记卡")),
-    "card_autopay_bound": (("card not bound", "card bound"), ("未绑定还款", "已绑定还款")),
-    "has_contact": (("no contact details", "reachable"), ("无联系方式", "可联系")),
-    "churned": (("staying", "churned"), ("留存", "已流失")),
-    "IsActiveMember": (("inactive members", "active members"), ("非活跃会员", "活跃会员")),
-    "CreditScore": (("low credit score", "high credit score"), ("信用分低", "信用分高")),
+    "age": (("younger", "older"), ("较年轻", "较年长")),
+    "income": (("lower income", "higher income"), ("收入较低", "收入较高")),
+    "assets": (("lower assets", "higher assets"), ("资产较少", "资产较多")),
+    "activity": (("less active", "more active"), ("活跃度低", "活跃度高")),
+    "n_products": (("fewer products", "more products"), ("产品较少", "产品较多")),
+    "tenure_months": (("newer to the bank", "longer with the bank"), ("新客较多", "老客较多")),
+    "contacts_12m": (("contacted less", "contacted more"), ("联系较少", "联系较多")),
+    "kyc_completeness": (("less known", "better known"), ("了解较少", "了解较多")),
+    "has_wealth": (("fewer wealth holders", "more wealth holders"), ("理财户较少", "理财户较多")),
+    "has_fund": (("fewer fund holders", "more fund holders"), ("基金户较少", "基金户较多")),
+    "has_insurance": (("fewer insured", "more insured"), ("保险户较少", "保险户较多")),
+    "has_payroll": (("fewer on payroll", "more on payroll"), ("代发户较少", "代发户较多")),
+    "has_pos": (("fewer POS merchants", "more POS merchants"), ("收单商户较少", "收单商户较多")),
+    "has_fx": (("fewer FX users", "more FX users"), ("结售汇户较少", "结售汇户较多")),
+    "has_loan": (("fewer borrowers", "more borrowers"), ("贷款户较少", "贷款户较多")),
+    "has_debit_card": (("fewer debit cards", "more debit cards"), ("借记卡较少", "借记卡较多")),
+    "card_autopay_bound": (("fewer cards on autopay", "more cards on autopay"), ("绑卡还款较少", "绑卡还款较多")),
+    "has_contact": (("fewer reachable", "more reachable"), ("可联系较少", "可联系较多")),
+    "churned": (("fewer churned", "more churned"), ("流失较少", "流失较多")),
+    "CreditScore": (("lower credit score", "higher credit score"), ("信用分较低", "信用分较高")),
 }
 
 LEVEL_WORDS: dict[str, tuple[str, str]] = {
-    "credit_card=none": ("no credit card", "无信用卡"),
-    "credit_card=active": ("active credit card", "信用卡活跃"),
-    "credit_card=inactive": ("unactivated credit card", "信用卡未激活"),
-    "customer_type=retail": ("retail", "个人客户"),
-    "customer_type=merchant": ("merchants", "商户"),
-    "customer_type=corporate": ("corporate", "对公客户"),
-    "gender=female": ("mostly women", "女性为主"),
-    "gender=male": ("mostly men", "男性为主"),
+    "credit_card=none": ("more without a credit card", "无信用卡较多"),
+    "credit_card=active": ("more active credit cards", "信用卡活跃较多"),
+    "credit_card=inactive": ("more unactivated credit cards", "信用卡未激活较多"),
+    "customer_type=retail": ("more retail", "个人客户较多"),
+    "customer_type=merchant": ("more merchants", "商户较多"),
+    "customer_type=corporate": ("more corporate", "对公客户较多"),
+    "gender=female": ("more women", "女性较多"),
+    "gender=male": ("more men", "男性较多"),
 }
+"""Words for a level of a categorical feature that is more common than in the bank."""
 
-TYPICAL = ("typical customers", "普通客户")
+TYPICAL = ("close to the bank average", "接近全行平均")
+"""Name of a cluster where nothing stands out."""
 
 
 def effects(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
@@ -79,18 +96,25 @@ def effects(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
+def theme(column: str) -> tuple[str, int]:
+    """Theme and direction of an encoded column (``"credit_card=active"`` is theme ``credit_card``)."""
+    feature = column.split("=", 1)[0]
+    return THEME_OF.get(feature, (feature, 1))
+
+
 def _word(column: str, effect: float) -> tuple[str, str] | None:
     """English and Chinese words for one distinctive column, or None."""
     if "=" in column:
         if effect <= 0:  # "fewer merchants than the bank" does not describe a group
             return None
         feature, level = column.split("=", 1)
-        return LEVEL_WORDS.get(column, (f"mostly {feature} {level}", f"{feature}以{level}为主"))
-    high = effect > 0
-    if column in WORDS:
-        en, zh = WORDS[column]
-        return en[high], zh[high]
-    return (f"{'high' if high else 'low'} {column}", f"{column}{'高' if high else '低'}")
+        return LEVEL_WORDS.get(column, (f"more {feature} {level}", f"{feature}为{level}较多"))
+    name, direction = theme(column)
+    higher = effect * direction > 0
+    if name in WORDS:
+        en, zh = WORDS[name]
+        return en[higher], zh[higher]
+    return (f"{'higher' if higher else 'lower'} {column}", f"{column}{'较高' if higher else '较低'}")
 
 
 def describe(row: np.ndarray, columns: Sequence[str], limit: int | None = None) -> list[tuple[str, str, str, float]]:
@@ -112,13 +136,25 @@ def describe(row: np.ndarray, columns: Sequence[str], limit: int | None = None) 
     return found
 
 
+def name_words(row: np.ndarray, columns: Sequence[str]) -> list[tuple[str, str, str, float]]:
+    """The candidate words of a cluster's name: :func:`describe`, one per theme, strongest first."""
+    seen: set[str] = set()
+    words = []
+    for word in describe(row, columns):
+        name = theme(word[0])[0]
+        if name not in seen:
+            seen.add(name)
+            words.append(word)
+    return words
+
+
 def name_clusters(effect_table: np.ndarray, columns: Sequence[str]) -> tuple[dict[int, str], dict[int, str]]:
     """Short unique English and Chinese names from an :func:`effects` table.
 
-    Each name joins the :data:`N_WORDS` most distinctive features; clusters
-    that would share a name get more words, then their id.
+    Each name joins the :data:`N_WORDS` strongest :func:`name_words`;
+    clusters that would share a name get more words, then their id.
     """
-    words = [describe(row, columns) for row in effect_table]
+    words = [name_words(row, columns) for row in effect_table]
     n_words = [N_WORDS] * len(words)
 
     def names(index: int) -> tuple[str, str]:

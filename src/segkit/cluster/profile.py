@@ -111,21 +111,64 @@ def profile(
     return table
 
 
-def lookalike_tier(labels: np.ndarray, tiers: pd.Series | np.ndarray, order: Sequence[str] | None = None) -> pd.Series:
-    """The tier each customer's cluster typically sits in.
+PRIOR = 30.0
+"""Customers' worth of the bank-wide cluster shares added to each tier before
+comparing tiers, so that a tier of a handful of customers cannot claim a cluster."""
 
-    A cluster's typical tier is the tier of its median member (tiers ranked
-    by ``order``, lowest first; the lower of the two middle members when the
-    count is even), i.e. the tier of the cluster's median AUM when tiers are
-    AUM bands. A customer whose own tier is below it behaves like the higher
-    tier.
+LIFT = 1.25
+"""How many times more often another tier's customers must fall in a cluster
+than the customer's own tier's for the customer to behave like that tier."""
+
+
+def _tier_ranks(tiers: pd.Series, order: Sequence[str]) -> np.ndarray:
+    """Position of each tier in ``order`` (-1 when missing); unknown tiers are refused."""
+    unknown = sorted(set(tiers.dropna().astype("str")) - set(order))
+    if unknown:
+        raise SegkitError(f"tiers: values not in the tier order {list(order)}: {', '.join(unknown[:5])}")
+    rank = tiers.astype("str").map({tier: i for i, tier in enumerate(order)})
+    return rank.fillna(-1).to_numpy(dtype=np.int64)
+
+
+def _tier_likelihood(labels: np.ndarray, ranks: np.ndarray, n_tiers: int) -> np.ndarray:
+    """Share of each tier's customers that falls in each cluster, shrunk by :data:`PRIOR`.
+
+    Returns
+    -------
+    ndarray of shape (k, n_tiers)
+        ``(n[c, t] + PRIOR * share[c]) / (n[t] + PRIOR)`` with ``share[c]``
+        the cluster's share of all customers; NaN for tiers without customers.
+    """
+    k = int(labels.max()) + 1 if labels.size else 0
+    known = ranks >= 0
+    counts = np.zeros((k, n_tiers))
+    np.add.at(counts, (labels[known], ranks[known]), 1.0)
+    share = np.bincount(labels, minlength=k) / max(len(labels), 1)
+    sizes = counts.sum(axis=0)
+    likelihood = (counts + PRIOR * share[:, None]) / (sizes + PRIOR)
+    likelihood[:, sizes == 0] = np.nan
+    return likelihood
+
+
+def lookalike_tier(labels: np.ndarray, tiers: pd.Series | np.ndarray, order: Sequence[str] | None = None) -> pd.Series:
+    """The tier each customer behaves like, judged by the company they keep.
+
+    A cluster is most typical of the tier whose customers fall into it most
+    often, i.e. that holds the largest share of the tier's customers, not
+    the tier most of its members are in: a cluster that holds 88% of the key
+    customers is key-like even when most of its members are mass customers,
+    who are simply many. A customer behaves like that tier when the cluster
+    holds at least :data:`LIFT` times as large a share of that tier's
+    customers as of the customer's own tier's; otherwise like their own
+    tier. Quality customers in a cluster that holds 60% of the key customers
+    but only 20% of the quality ones behave like key.
 
     Parameters
     ----------
     labels : array of int
         Cluster id per customer.
     tiers : Series or array of str
-        Rule tier per customer (e.g. ``"quality"``).
+        Rule tier per customer (e.g. ``"quality"``); missing tiers give a
+        missing result.
     order : sequence of str, optional
         Tiers from lowest to highest; default the categories of an ordered
         categorical ``tiers``.
@@ -133,20 +176,27 @@ def lookalike_tier(labels: np.ndarray, tiers: pd.Series | np.ndarray, order: Seq
     Returns
     -------
     Series of str
-        The typical tier of each customer's cluster, aligned with ``tiers``.
+        The tier each customer behaves like, aligned with ``tiers``.
     """
     tiers = tiers if isinstance(tiers, pd.Series) else pd.Series(tiers)
     order = _tier_order(tiers, order)
-    rank = tiers.astype("str").map({tier: i for i, tier in enumerate(order)})
-    unknown = sorted(set(tiers.dropna().astype("str")) - set(order))
-    if unknown:
-        raise SegkitError(f"tiers: values not in the tier order {list(order)}: {', '.join(unknown[:5])}")
+    ranks = _tier_ranks(tiers, order)
     labels = np.asarray(labels)
     if len(labels) != len(tiers):
         raise SegkitError(f"labels ({len(labels):,}) and tiers ({len(tiers):,}) differ in length")
-    typical = rank.groupby(labels).quantile(0.5, interpolation="lower").astype("Int64")
-    positions = typical.reindex(labels).to_numpy(dtype=np.int64)
-    return pd.Series(np.asarray(order, dtype=object)[positions], index=tiers.index, dtype="str")
+    if labels.size and (not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0):
+        raise SegkitError("labels: cluster ids must be non-negative integers")
+    known = ranks >= 0
+    like = np.full(len(labels), None, dtype=object)
+    if known.any():
+        likelihood = _tier_likelihood(labels, ranks, len(order))
+        best = np.nan_to_num(likelihood, nan=-1.0).argmax(axis=1)
+        top = likelihood[np.arange(len(likelihood)), best]
+        own = likelihood[labels[known], ranks[known]]
+        moved = top[labels[known]] >= LIFT * own
+        positions = np.where(moved, best[labels[known]], ranks[known])
+        like[known] = np.asarray(order, dtype=object)[positions]
+    return pd.Series(like, index=tiers.index, dtype="str")
 
 
 def _tier_order(tiers: pd.Series, order: Sequence[str] | None) -> list[str]:
@@ -182,31 +232,32 @@ def crosstab_with_tiers(
         One row per (tier, cluster) pair that has customers, tiers in
         ``order`` then clusters by id: ``tier``, ``cluster``,
         ``cluster_name``, ``n``, ``share_of_tier``, ``share_of_cluster``,
-        ``cluster_tier`` (the cluster's typical tier) and ``behaves_like``:
-        ``"higher"`` when the cluster typically sits in a higher tier than
-        these customers (upgrade candidates: "quality customers who behave
-        like key"), ``"lower"`` when below, else ``"same"``.
+        ``like_tier`` (the tier these customers behave like, see
+        :func:`lookalike_tier`) and ``behaves_like``: ``"higher"`` when
+        ``like_tier`` is above ``tier`` (upgrade candidates: "quality
+        customers who behave like key"), ``"lower"`` when below (customers
+        at risk of sliding down), else ``"same"``.
     """
     tiers = tiers if isinstance(tiers, pd.Series) else pd.Series(tiers)
     order = _tier_order(tiers, order)
-    typical = lookalike_tier(labels, tiers, order)
+    like = lookalike_tier(labels, tiers, order)
     frame = pd.DataFrame(
         {
             "tier": tiers.astype("str").to_numpy(),
             "cluster": np.asarray(labels, dtype=np.int64),
-            "cluster_tier": typical.to_numpy(),
+            "like_tier": like.to_numpy(),
         }
     )
-    table = frame.groupby(["tier", "cluster", "cluster_tier"], sort=False).size().rename("n").reset_index()
+    table = frame.groupby(["tier", "cluster", "like_tier"], sort=False).size().rename("n").reset_index()
     rank = {tier: i for i, tier in enumerate(order)}
     table = table.assign(_rank=table["tier"].map(rank)).sort_values(["_rank", "cluster"], kind="stable")
     table["share_of_tier"] = table["n"] / table.groupby("tier")["n"].transform("sum")
     table["share_of_cluster"] = table["n"] / table.groupby("cluster")["n"].transform("sum")
-    gap = table["cluster_tier"].map(rank) - table["_rank"]
+    gap = table["like_tier"].map(rank) - table["_rank"]
     table["behaves_like"] = np.select([gap > 0, gap < 0], ["higher", "lower"], "same")
     names = dict(names or {})
     table["cluster_name"] = [names.get(cluster, str(cluster)) for cluster in table["cluster"]]
     columns = ["tier", "cluster", "cluster_name", "n", "share_of_tier", "share_of_cluster"]
-    columns += ["cluster_tier", "behaves_like"]
-    text = {"tier": "str", "cluster_name": "str", "cluster_tier": "str", "behaves_like": "str"}
+    columns += ["like_tier", "behaves_like"]
+    text = {"tier": "str", "cluster_name": "str", "like_tier": "str", "behaves_like": "str"}
     return table[columns].reset_index(drop=True).astype(text)

@@ -73,7 +73,8 @@ class Segmenter(ClusterMixin, TransformerMixin, BaseEstimator):
     silhouette_, stability_ : float
         Scores of the chosen ``k``.
     names_, names_zh_ : dict of int to str
-        English and Chinese cluster names, e.g. "young, high income, few products".
+        English and Chinese cluster names against the whole bank, e.g.
+        "younger, higher income, fewer products" / "较年轻、收入较高、产品较少".
     effects_ : ndarray of shape (k, n_columns)
         Standardised difference of each cluster from the fitted sample per
         encoded column.
