@@ -15,7 +15,7 @@ import pytest
 from segkit.churn import ChurnScorer
 from segkit.churn.features import derive
 
-LATENT = ("months_inactive", "aum_change", "n_products", "tenure_months", "age")
+LATENT = ("months_inactive", "aum_change", "n_products", "tenure_months", "age", "has_payroll")
 NOT_IN_THE_LOGIT = ("branch_id", "gender", "industry", "customer_type")
 TOP = 8
 
@@ -62,6 +62,23 @@ def test_effect_curves_point_the_documented_way(bank_scorer: ChurnScorer) -> Non
     age = effect("age").set_index("value")["effect"]
     middle = age[(age.index > 38) & (age.index < 52)].mean()
     assert age[age.index < 25].mean() > middle and age[age.index > 75].mean() > middle + 0.5
+    payroll = effect("has_payroll").set_index("value")["effect"]
+    assert payroll[0.0] > payroll[1.0] + 0.3  # the logit's -0.5 for payroll
+    card = effect("credit_card").set_index("value")["effect"]
+    assert card["inactive"] > max(card["active"], card["none"]) + 0.1  # the logit's +0.6 for an inactive card
+
+
+def test_the_reasons_add_up_to_most_of_the_score(bank_scorer: ChurnScorer, fresh_bank: pd.DataFrame) -> None:
+    # main effects leave interactions out: measure how much of the log-odds they explain
+    assert bank_scorer.attribution_r2_ >= 0.9
+    contributions = bank_scorer.contributions(fresh_bank).to_numpy()
+    log_odds = bank_scorer.decision_function(fresh_bank)
+    deviation = log_odds - log_odds.mean()
+    explained = contributions.sum(axis=1) - contributions.sum(axis=1).mean()
+    r2 = 1 - np.mean((deviation - explained) ** 2) / np.mean(deviation**2)
+    assert r2 == pytest.approx(bank_scorer.attribution_r2_, abs=0.02)
+    # centred at the bank average: on new customers of the same bank they average about zero
+    assert abs(contributions.sum(axis=1).mean()) < 0.05
 
 
 def test_more_inactivity_or_a_bigger_fall_never_lowers_the_score(bank_scorer: ChurnScorer, demo_bank: pd.DataFrame) -> None:

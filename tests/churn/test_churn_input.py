@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from segkit.churn import ChurnScorer, HeuristicChurnScorer, fit_churn
-from segkit.config import ChurnBands, ChurnParams
+from segkit.config import ChurnBands, ChurnParams, FeatureLabel
 from segkit.errors import DataValidationError, SegkitError
 
 FAST = {"cv": 2, "max_iter": 30}
@@ -41,6 +41,29 @@ def test_label_not_0_or_1_names_column_and_customers(small_bank: pd.DataFrame, b
     message = str(caught.value)
     assert "churned" in message and "0 or 1" in message
     assert all(customer in message for customer in expected_ids)
+
+
+def test_label_can_be_given_as_y(small_bank: pd.DataFrame) -> None:
+    from_column = ChurnScorer(**FAST).fit(small_bank)
+    target = small_bank["churned"].to_numpy()
+    from_y = ChurnScorer(**FAST).fit(small_bank.drop(columns="churned"), target)
+    np.testing.assert_array_equal(from_y.oof_score_, from_column.oof_score_)
+    assert from_y.data_fingerprint_ == from_column.data_fingerprint_
+    # y wins over the frame's column, as in any scikit-learn estimator
+    flipped = 1 - target
+    assert ChurnScorer(**FAST).fit(small_bank, flipped).base_rate_ == pytest.approx(flipped.mean())
+
+
+def test_y_of_the_wrong_length_or_values_is_a_user_error(small_bank: pd.DataFrame) -> None:
+    target = small_bank["churned"].to_numpy()
+    with pytest.raises(SegkitError, match="y has 10 labels for 3000 customers"):
+        ChurnScorer(**FAST).fit(small_bank, target[:10])
+    bad = target.astype(float)
+    bad[[4, 9]] = 0.5
+    with pytest.raises(DataValidationError) as caught:
+        ChurnScorer(**FAST).fit(small_bank, bad)
+    (problem,) = caught.value.problems
+    assert problem.n_rows == 2 and list(problem.examples) == small_bank["customer_id"].iloc[[4, 9]].tolist()
 
 
 def test_label_as_text_zero_and_one_is_accepted(small_bank: pd.DataFrame) -> None:
@@ -78,6 +101,13 @@ def test_bad_band_cut_points_are_rejected(small_bank: pd.DataFrame, unlabelled_b
         HeuristicChurnScorer(high=high, medium=medium).fit(unlabelled_bank)
 
 
+def test_feature_labels_need_both_languages() -> None:
+    with pytest.raises(ValidationError, match="zh"):
+        ChurnParams.model_validate({"labels": {"CreditScore": {"en": "credit score"}}})
+    scorer = ChurnScorer.from_params(ChurnParams.model_validate({"labels": {"CreditScore": {"en": "credit score", "zh": "信用评分"}}}))
+    assert scorer.labels == {"CreditScore": ("credit score", "信用评分")}
+
+
 def test_band_params_are_validated_when_loaded() -> None:
     with pytest.raises(ValidationError, match="medium"):
         ChurnParams.model_validate({"bands": {"high": 0.3, "medium": 0.4}})
@@ -86,7 +116,14 @@ def test_band_params_are_validated_when_loaded() -> None:
 
 @pytest.mark.parametrize(
     ("setting", "word"),
-    [({"model": "forest"}, "model"), ({"calibration": "beta"}, "calibration"), ({"cv": 1}, "cv"), ({"language": "fr"}, "language")],
+    [
+        ({"model": "forest"}, "model"),
+        ({"calibration": "beta"}, "calibration"),
+        ({"cv": 1}, "cv"),
+        ({"language": "fr"}, "language"),
+        ({"labels": {"CreditScore": "credit score"}}, "CreditScore"),
+        ({"labels": ["CreditScore"]}, "labels"),
+    ],
 )
 def test_bad_settings_are_rejected_in_fit(small_bank: pd.DataFrame, setting: dict, word: str) -> None:
     with pytest.raises(SegkitError, match=word):
@@ -142,12 +179,19 @@ def test_declared_extra_features_are_used_and_absent_ones_skipped(small_bank: pd
     frame = small_bank.assign(
         CreditScore=rng.integers(350, 850, len(small_bank)),
         Segment=pd.Series(rng.choice(["a", "b", "c"], len(small_bank)), index=small_bank.index, dtype="str"),
+        Active=rng.integers(0, 2, len(small_bank)),
     )
-    scorer = fit_churn(frame, churn_params, seed=1, features=["CreditScore", "Segment", "NotThere"])
-    assert "CreditScore" in scorer.features_ and "Segment" in scorer.features_
+    params = churn_params.model_copy(update={"labels": {"Active": FeatureLabel(en="active member", zh="活跃客户")}})
+    scorer = fit_churn(frame, params, seed=1, features=["CreditScore", "Segment", "Active", "NotThere"])
+    assert {"CreditScore", "Segment", "Active"} <= set(scorer.features_)
     assert "NotThere" not in scorer.features_
     kinds = dict(zip(scorer.features_, scorer.categorical_, strict=True))
-    assert kinds["CreditScore"] is False and kinds["Segment"] is True
+    assert kinds["CreditScore"] is False and kinds["Segment"] is True and kinds["Active"] is False
+    # a 0/1 extra column is a flag (its reasons read yes / no); canonical flags have their own words
+    assert scorer.binary_ == ["Active"]
+    drivers = scorer.drivers_table().set_index("feature")
+    assert tuple(drivers.loc["Active", ["label_en", "label_zh"]]) == ("active member", "活跃客户")
+    assert tuple(drivers.loc["CreditScore", ["label_en", "label_zh"]]) == ("CreditScore", "CreditScore")
     # undeclared extra columns are not features
     assert "name" not in scorer.features_ and "phone" not in scorer.features_
     assert "customer_id" not in scorer.features_ and "churned" not in scorer.features_

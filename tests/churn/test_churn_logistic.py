@@ -48,6 +48,8 @@ def test_logistic_reasons_recover_the_latent_drivers(logistic: ChurnScorer) -> N
     top = logistic.drivers_table()["feature"].head(8).tolist()
     assert {"months_inactive", "aum_change", "tenure_months"} <= set(top)
     assert not {"branch_id", "gender", "industry"} & set(top)
+    # an additive model: the reasons are its exact SHAP values, up to the grid's interpolation
+    assert logistic.attribution_r2_ >= 0.98
 
 
 def test_logistic_handles_missing_values_and_unseen_levels(logistic: ChurnScorer, demo_bank: pd.DataFrame) -> None:

@@ -52,6 +52,7 @@ def test_model_card_describes_data_features_metrics_and_date(bank_scorer: ChurnS
     assert card["drivers"][0]["feature"] == bank_scorer.drivers_table()["feature"].iloc[0]
     assert len(card["drivers"]) == 10
     assert card["versions"]["segkit"] and card["versions"]["scikit-learn"]
+    assert card["attribution"]["r2"] == bank_scorer.attribution_r2_ and "partial dependence" in card["attribution"]["method"]
     # the card never reads the clock: same inputs, same card
     assert model_card(bank_scorer, as_of=AS_OF, metrics=metrics) == card
 

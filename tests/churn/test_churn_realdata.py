@@ -13,7 +13,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from segkit.churn import ChurnScorer, evaluate, fit_churn
 from segkit.churn.evaluate import lift_capture
-from segkit.config import Params, load_params
+from segkit.config import ChurnParams, Params, load_params
 from segkit.data.io import load_customers
 from segkit.data.schema import canonical_columns
 
@@ -113,6 +113,13 @@ def test_evaluate_reports_out_of_fold_metrics(customers: pd.DataFrame, fitted: C
     assert metrics["roc_auc"] == pytest.approx(roc_auc_score(fitted.oof_target_, fitted.oof_score_))
 
 
+def test_no_model_setting_is_tuned_to_this_file(params: Params) -> None:
+    # the run config of this data set words the reasons; every model setting is the generic default
+    generic = ChurnParams().model_dump(exclude={"labels"})
+    assert params.churn.model_dump(exclude={"labels"}) == generic
+    assert set(params.churn.labels) <= set(params.data.mapping.features)
+
+
 def test_reasons_read_the_mapped_columns(customers: pd.DataFrame, fitted: ChurnScorer) -> None:
     scored = fitted.score(customers)
     assert scored["churn_reason_1"].notna().mean() > 0.9
@@ -120,3 +127,19 @@ def test_reasons_read_the_mapped_columns(customers: pd.DataFrame, fitted: ChurnS
     assert {"age", "n_products", "IsActiveMember"} <= drivers
     top = fitted.drivers_table()["feature"].head(3).tolist()
     assert {"age", "n_products"} <= set(top)
+    # the 0/1 extra column reads in plain words under the name the params give it
+    assert fitted.binary_ == ["IsActiveMember"]
+    explained = fitted.explain(customers)
+    inactive = explained["churn_driver_1"].eq("IsActiveMember") | explained["churn_driver_2"].eq("IsActiveMember")
+    texts = pd.concat([explained.loc[explained[f"churn_driver_{rank}"] == "IsActiveMember", f"churn_reason_{rank}_{lang}"]
+                       for rank in (1, 2, 3) for lang in ("en", "zh")])  # fmt: skip
+    assert inactive.sum() > 1_000 and set(texts) == {"active member: no", "活跃客户：否"}
+    assert (customers.loc[inactive, "IsActiveMember"] == 0).all()
+    drivers_table = fitted.drivers_table().set_index("feature")
+    assert drivers_table.loc["IsActiveMember", "label_zh"] == "活跃客户"
+    assert drivers_table.loc["CreditScore", "label_en"] == "credit score"
+
+
+def test_reasons_explain_most_of_the_score(fitted: ChurnScorer) -> None:
+    # this data has strong interactions (age x activity, products x age); main effects still carry most of it
+    assert fitted.attribution_r2_ >= 0.8

@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from segkit.churn.reasons import PHRASES, phrase, phrases, top_reasons
+from segkit.churn.reasons import PHRASES, label, phrase, phrases, top_reasons
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 FINITE = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
@@ -105,6 +105,36 @@ def test_missing_values_read_as_not_recorded() -> None:
 def test_extra_features_show_the_typical_value() -> None:
     assert phrase("CreditScore", 512.0, 652.0) == ("CreditScore 512 (typical 652)", "CreditScore为512（一般为652）")
     assert phrase("Segment", "gold", "silver") == ("Segment gold", "Segment为gold")
+
+
+def test_extra_features_read_under_their_given_names() -> None:
+    score = ("credit score", "信用评分")
+    assert phrase("CreditScore", 512.0, 652.0, score) == ("credit score 512 (typical 652)", "信用评分为512（一般为652）")
+    assert phrase("CreditScore", None, 652.0, score) == ("credit score not recorded", "信用评分缺失")
+    assert phrase("Segment", "gold", None, ("segment", "客群")) == ("segment gold", "客群为gold")
+    # a 0/1 flag reads yes / no, never "0 (typical 1)"
+    active = ("active member", "活跃客户")
+    assert phrase("IsActiveMember", 0.0, 1.0, active, binary=True) == ("active member: no", "活跃客户：否")
+    assert phrase("IsActiveMember", 1.0, 1.0, active, binary=True) == ("active member: yes", "活跃客户：是")
+    assert phrase("IsActiveMember", 0.0, 1.0, binary=True) == ("IsActiveMember: no", "IsActiveMember：否")
+    # known features keep their own words whatever name is given
+    assert phrase("months_inactive", 4.0, None, ("ignored", "忽略")) == phrase("months_inactive", 4.0)
+    assert label("months_inactive", {"months_inactive": ("x", "y")}) == ("months inactive", "无交易月数")
+    assert label("IsActiveMember", {"IsActiveMember": active}) == active
+    assert label("CreditScore") == ("CreditScore", "CreditScore")
+
+
+def test_top_reasons_use_the_given_names() -> None:
+    impacts = np.array([[0.4, 0.2], [0.0, 0.3]])
+    values = [np.array([0.0, 1.0]), np.array([500.0, 480.0])]
+    found = top_reasons(
+        impacts, values, ["IsActiveMember", "CreditScore"], [1.0, 650.0],
+        labels={"IsActiveMember": ("active member", "活跃客户"), "CreditScore": ("credit score", "信用评分")},
+        binary={"IsActiveMember"},
+    )  # fmt: skip
+    assert list(found["reason_1_en"]) == ["active member: no", "credit score 480 (typical 650)"]
+    assert list(found["reason_2_zh"]) == ["信用评分为500（一般为650）", None]
+    assert list(found["driver_1"]) == ["IsActiveMember", "CreditScore"]
 
 
 def test_product_flags_read_naturally() -> None:

@@ -35,7 +35,9 @@ def model_card(
         ``method``, ``date``, ``versions``, ``drivers`` (top global drivers),
         ``metrics``, and for the model: ``model``, ``calibration``,
         ``members``, ``n_iter``, ``features`` (with kinds), ``dropped_features``,
-        ``data_fingerprint``, ``n_rows``, ``n_train``, ``base_rate``; for the
+        ``data_fingerprint``, ``n_rows``, ``n_train``, ``base_rate``,
+        ``attribution`` (method, and ``r2``: the share of the log-odds' variance
+        the per-feature contributions explain); for the
         heuristic: ``signals`` and their ``weights``.
     """
     drivers = scorer.drivers_table().head(DRIVERS_SHOWN)
@@ -67,6 +69,9 @@ def model_card(
         n_rows=scorer.n_rows_,
         n_train=scorer.n_train_,
         base_rate=scorer.base_rate_,
-        attribution="main effect (partial dependence) on the calibrated log-odds, centred at the bank average",
+        attribution={
+            "method": "main effect (partial dependence) on the calibrated log-odds, centred at the bank average",
+            "r2": scorer.attribution_r2_,
+        },
     )
     return card

@@ -18,7 +18,8 @@
    step 3 (scikit-learn's ``CalibratedClassifierCV(ensemble=False)``): one
    model to evaluate per customer, so scoring millions stays fast;
 5. computes each feature's main effect (:mod:`segkit.churn.effects`) for the
-   reasons and the global drivers.
+   reasons and the global drivers, and how much of the model's log-odds those
+   main effects explain (``attribution_r2_``: the rest is interactions).
 """
 
 from __future__ import annotations
@@ -60,13 +61,19 @@ def _examples(frame: pd.DataFrame, rows: np.ndarray) -> tuple[str, ...]:
     return tuple(str(value) for value in ids)
 
 
-def labels(frame: pd.DataFrame) -> np.ndarray:
-    """Return the ``churned`` label as int 0/1, or raise naming the bad rows."""
+def read_label(frame: pd.DataFrame, y: object = None) -> np.ndarray:
+    """Return the label (``y``, else the ``churned`` column) as int 0/1, or raise naming the bad rows."""
     if not isinstance(frame, pd.DataFrame):
         raise SegkitError(f"expected a DataFrame of customers, got {type(frame).__name__}")
-    if LABEL not in frame:
+    if y is not None:
+        given = pd.Series(np.asarray(y).ravel())
+        if len(given) != len(frame):
+            raise SegkitError(f"churn model: y has {len(given)} labels for {len(frame)} customers")
+        values = features.as_numbers(given)
+    elif LABEL not in frame:
         raise DataValidationError([Problem(LABEL, "is required to fit the churn model (1 = left the bank)")], "churn")
-    values = features.as_numbers(frame[LABEL])
+    else:
+        values = features.as_numbers(frame[LABEL])
     bad = np.flatnonzero(~np.isin(values, (0.0, 1.0)))
     if bad.size:
         raise DataValidationError([Problem(LABEL, "must be 0 or 1 (not missing)", bad.size, _examples(frame, bad))], "churn")
@@ -112,6 +119,9 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         absent or categorical features.
     features : sequence of str
         Extra columns to use as features (the mapping's ``features``).
+    labels : dict of str to (str, str), optional
+        English and Chinese names of extra features in the reasons and the
+        drivers (default: the column name).
     high, medium : float
         Band cut points of :meth:`score`.
     language : {"zh", "en"}
@@ -131,6 +141,8 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         Whether each feature is categorical.
     categories_ : dict of str to list of str
         Levels of each categorical feature (code order).
+    binary_ : list of str
+        Extra numeric features that are 0/1 flags (their reasons read yes / no).
     dropped_features_ : list of str
         Features present but constant, or known for too few customers
         (:data:`MIN_PRESENT`, :data:`MIN_PRESENT_SHARE`), in the training data.
@@ -148,6 +160,10 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         Median (numeric) or most common level (categorical) of each feature.
     importance_ : ndarray
         Mean absolute contribution (log-odds) of each feature: the global drivers.
+    attribution_r2_ : float
+        Share of the variance of the log-odds that the contributions add up to
+        (1 for an additive model such as the logistic; the rest is interactions
+        the per-feature reasons leave out).
     oof_score_, oof_target_, oof_fold_ : ndarray
         Each training customer's out-of-fold probability (member and
         calibration fitted without them), label and fold.
@@ -172,6 +188,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         n_iter_no_change: int = 30,
         monotonic: dict[str, int] | None = None,
         features: tuple[str, ...] = (),
+        labels: dict[str, tuple[str, str]] | None = None,
         high: float = 0.5,
         medium: float = 0.2,
         language: str = "zh",
@@ -190,6 +207,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.monotonic = monotonic
         self.features = features
+        self.labels = labels
         self.high = high
         self.medium = medium
         self.language = language
@@ -213,6 +231,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
             n_iter_no_change=boosting.n_iter_no_change,
             monotonic=dict(params.monotonic),
             features=tuple(features),
+            labels={name: (label.en, label.zh) for name, label in params.labels.items()},
             high=params.bands.high,
             medium=params.bands.medium,
             language=params.language,
@@ -238,6 +257,11 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
             problems.append(f"band cut points must satisfy 0 < medium < high < 1, got medium={self.medium}, high={self.high}")
         if self.language not in ("zh", "en"):
             problems.append(f"language must be 'zh' or 'en', got {self.language!r}")
+        if self.labels is not None and not isinstance(self.labels, dict):
+            problems.append(f"labels must map feature names to (English, Chinese) pairs, got {type(self.labels).__name__}")
+        for name, pair in (self.labels if isinstance(self.labels, dict) else {}).items():
+            if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(isinstance(text, str) and text for text in pair)):
+                problems.append(f"labels[{name!r}] must be an (English, Chinese) pair of texts, got {pair!r}")
         if problems:
             raise SegkitError("churn scorer: " + "; ".join(problems))
 
@@ -302,21 +326,26 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         self.dropped_features_ = [name for name, _ in dropped]
         self.categories_ = {name: features.levels(data[name]) for name, is_category in keep if is_category}
         self.typical_ = {}
+        self.binary_ = []
         for name, is_category in keep:
             if is_category:
                 self.typical_[name] = self.categories_[name][0]
-            else:
-                self.typical_[name] = float(np.nanmedian(features.as_numbers(data[name])))
+                continue
+            values = features.as_numbers(data[name])
+            self.typical_[name] = float(np.nanmedian(values))
+            if name not in reasons.PHRASES and np.isin(values[~np.isnan(values)], (0.0, 1.0)).all():
+                self.binary_.append(name)
 
     def fit(self, frame: pd.DataFrame, y: object = None) -> ChurnScorer:
-        """Fit on a snapshot that holds the ``churned`` label.
+        """Fit on a snapshot and its churn label.
 
         Parameters
         ----------
         frame : DataFrame
-            Canonical customer table with ``churned`` (0/1).
-        y : ignored
-            The label is read from ``frame``.
+            Canonical customer table; with ``y`` omitted it must hold
+            ``churned`` (0/1).
+        y : array-like of 0/1, optional
+            The label, one per row of ``frame``; default ``frame["churned"]``.
 
         Returns
         -------
@@ -326,12 +355,12 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         Raises
         ------
         DataValidationError
-            If ``churned`` is absent, missing or not 0/1.
+            If the label is absent, missing or not 0/1.
         SegkitError
             If a class has fewer customers than ``cv`` or no feature is usable.
         """
         self._check_params()
-        target = labels(frame)
+        target = read_label(frame, y)
         counts = np.bincount(target, minlength=2)
         if counts.min() < self.cv:
             raise SegkitError(
@@ -341,7 +370,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         self.n_rows_ = len(frame)
         self._choose_features(frame)
         self.data_fingerprint_ = fingerprint(
-            pd.concat([pd.DataFrame(features.columns(frame, self.features_)), frame[[LABEL]]], axis=1),
+            pd.DataFrame({**features.columns(frame, self.features_), LABEL: pd.Series(target, index=frame.index)}),
             [*self.features_, LABEL],
         )
         sample, target = self._sample(frame, target)
@@ -400,6 +429,11 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         raw = effects.contributions(rows, self.grids_, self.curves_, self.centres_, self.categorical_)
         self.centres_ = raw.mean(axis=0)
         self.importance_ = np.abs(raw - self.centres_).mean(axis=0)
+        deviation = self._log_odds(rows)
+        deviation -= deviation.mean()
+        spread = float(np.mean(deviation**2))
+        missed = float(np.mean((deviation - (raw - self.centres_).sum(axis=1)) ** 2))
+        self.attribution_r2_ = 1.0 - missed / spread if spread > 0 else 1.0
 
     # -------------------------------------------------------------- predict
     def _matrix(self, frame: pd.DataFrame) -> np.ndarray:
@@ -469,7 +503,9 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
             else:
                 shown.append(matrix[:, j])
         typical = [self.typical_[name] for name in self.features_]
-        return reasons.top_reasons(impacts, shown, self.features_, typical, top=top)
+        return reasons.top_reasons(
+            impacts, shown, self.features_, typical, top=top, labels=self.labels, binary=self.binary_
+        )
 
     def explain(self, frame: pd.DataFrame, top: int = 3) -> pd.DataFrame:
         """Each customer's ``top`` reasons, largest first.
@@ -509,13 +545,14 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         importance = self.importance_[order]
         total = importance.sum()
         names = [self.features_[j] for j in order]
+        named = [reasons.label(name, self.labels) for name in names]
         return pd.DataFrame(
             {
                 "feature": pd.Series(names, dtype="str"),
                 "importance": importance,
                 "share": importance / total if total > 0 else np.zeros_like(importance),
-                "label_en": pd.Series([reasons.PHRASES.get(n, (n, n, None))[0] for n in names], dtype="str"),
-                "label_zh": pd.Series([reasons.PHRASES.get(n, (n, n, None))[1] for n in names], dtype="str"),
+                "label_en": pd.Series([en for en, _ in named], dtype="str"),
+                "label_zh": pd.Series([zh for _, zh in named], dtype="str"),
             }
         )
 

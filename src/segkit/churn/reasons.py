@@ -3,12 +3,14 @@
 :func:`phrase` turns one feature value into a short reason ("inactive 6 of the
 last 12 months" / "近12个月中6个月无交易"); :func:`top_reasons` picks each
 customer's largest positive contributions and phrases them, formatting each
-distinct value once so that a million customers take seconds.
+distinct value once so that a million customers take seconds. Extra features
+of a mapping read under the name the ``churn.labels`` params give them
+("active member: no" / "活跃会员：否" rather than "IsActiveMember 0").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -151,7 +153,16 @@ MISSING: dict[str, Phrase] = {
 missing when the previous balance is zero, as for a newly opened account)."""
 
 
-def phrase(feature: str, value: object, typical: object = None) -> Phrase:
+def label(feature: str, labels: Mapping[str, Phrase] | None = None) -> Phrase:
+    """Return the (English, Chinese) name of a feature: known, given in ``labels``, or the column name."""
+    if feature in PHRASES:
+        return PHRASES[feature][0], PHRASES[feature][1]
+    return (labels or {}).get(feature, (feature, feature))
+
+
+def phrase(
+    feature: str, value: object, typical: object = None, name: Phrase | None = None, binary: bool = False
+) -> Phrase:
     """Return the (English, Chinese) reason for one feature value.
 
     Parameters
@@ -163,19 +174,25 @@ def phrase(feature: str, value: object, typical: object = None) -> Phrase:
         :data:`MISSING` says).
     typical : float or str, optional
         The bank's typical value (median or most common level); extra
-        features show it for comparison.
+        numeric features show it for comparison.
+    name : (str, str), optional
+        English and Chinese name of an extra feature (default: the column name).
+    binary : bool
+        Whether an extra numeric feature is a 0/1 flag: it then reads as yes / no.
     """
-    label_en, label_zh, read = PHRASES.get(feature, (feature, feature, None))
+    label_en, label_zh, read = PHRASES.get(feature, (*(name or (feature, feature)), None))
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return MISSING.get(feature, (f"{label_en} not recorded", f"{label_zh}缺失"))
     if read is not None:
         return read(value, typical)
     if isinstance(value, str):
-        return f"{feature} {value}", f"{feature}为{value}"
+        return f"{label_en} {value}", f"{label_zh}为{value}"
+    if binary:
+        return (f"{label_en}: yes", f"{label_zh}：是") if float(value) >= 0.5 else (f"{label_en}: no", f"{label_zh}：否")
     if typical is None:
-        return f"{feature} {_number(value)}", f"{feature}为{_number(value)}"
+        return f"{label_en} {_number(value)}", f"{label_zh}为{_number(value)}"
     shown = typical if isinstance(typical, str) else _number(float(typical))
-    return f"{feature} {_number(value)} (typical {shown})", f"{feature}为{_number(value)}（一般为{shown}）"
+    return f"{label_en} {_number(value)} (typical {shown})", f"{label_zh}为{_number(value)}（一般为{shown}）"
 
 
 def _display_key(values: np.ndarray) -> np.ndarray:
@@ -188,12 +205,14 @@ def _display_key(values: np.ndarray) -> np.ndarray:
     return np.round(values / scale) * scale
 
 
-def phrases(feature: str, values: np.ndarray, typical: object = None) -> tuple[np.ndarray, np.ndarray]:
+def phrases(
+    feature: str, values: np.ndarray, typical: object = None, name: Phrase | None = None, binary: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised :func:`phrase`: English and Chinese arrays (object) for ``values``."""
     keys = _display_key(values)
     codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-    table = [phrase(feature, value.item() if hasattr(value, "item") else value, typical) for value in uniques]
-    table.append(phrase(feature, None))  # index -1: missing
+    table = [phrase(feature, value.item() if hasattr(value, "item") else value, typical, name, binary) for value in uniques]
+    table.append(phrase(feature, None, name=name))  # index -1: missing
     en = np.array([item[0] for item in table], dtype=object)
     zh = np.array([item[1] for item in table], dtype=object)
     return en[codes], zh[codes]
@@ -207,6 +226,8 @@ def top_reasons(
     top: int = 3,
     min_impact: float = MIN_IMPACT,
     drivers: Sequence[str] | None = None,
+    labels: Mapping[str, Phrase] | None = None,
+    binary: Collection[str] = (),
 ) -> dict[str, np.ndarray]:
     """Pick and phrase each row's ``top`` largest positive contributions.
 
@@ -226,6 +247,10 @@ def top_reasons(
         Contributions at or below this are not reasons.
     drivers : sequence of str, optional
         Names reported as ``driver_i`` (default: ``features``).
+    labels : mapping of str to (str, str), optional
+        English and Chinese names of extra features (see :func:`phrase`).
+    binary : collection of str
+        Extra numeric features that are 0/1 flags (read as yes / no).
 
     Returns
     -------
@@ -246,7 +271,8 @@ def top_reasons(
         zh = np.full(n_rows, None, dtype=object)
         for j in np.unique(chosen[chosen != none]):
             rows = np.flatnonzero(chosen == j)
-            en[rows], zh[rows] = phrases(features[j], values[j][rows], typical[j])
+            name = features[j]
+            en[rows], zh[rows] = phrases(name, values[j][rows], typical[j], (labels or {}).get(name), name in binary)
         out[f"driver_{rank + 1}"] = names[chosen]
         out[f"impact_{rank + 1}"] = np.where(chosen != none, impact, np.nan)
         out[f"reason_{rank + 1}_en"] = en
