@@ -96,14 +96,13 @@ def warm_seconds(scored_dir: Path, repeat: int = 3) -> float:
     """
     from segkit.report.batch import plan
     from segkit.report.jobs import kernel_pool, run_job, warm_up
-    from segkit.report.notebook import notebooks_dir
     from segkit.scored import Scored
 
     scored = Scored.open(scored_dir)
     branches = [str(b) for b in scored.branches["branch_id"].iloc[: repeat + 1]]
     with tempfile.TemporaryDirectory(prefix="segkit-bench-") as tmp:
         (Path(tmp) / "branches").mkdir()
-        jobs = [job for job in plan(scored, Path(tmp), "bench", branches, 1, notebooks_dir()) if job.kind == "branch"]
+        jobs = [job for job in plan(scored, Path(tmp), "bench", branches, 1) if job.kind == "branch"]
         warm_up()
         results = [run_job(job) for job in jobs]
         kernel_pool().close()
@@ -121,7 +120,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from segkit.report.batch import report
-    from segkit.report.jobs import limit_threads
+    from segkit.threads import limit_threads
     from segkit.report.notebook import notebooks_dir
     from segkit.scored import Scored
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -26,3 +27,14 @@ def real_data_path() -> Path:
     if not REAL_DATA.is_file():
         pytest.skip(f"real data not available: {REAL_DATA.resolve()} is missing")
     return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler() -> Iterator[str]:
+    """The address of a local Dask cluster: 2 single-threaded worker processes."""
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=40
+    ) as cluster:
+        yield cluster.scheduler_address

@@ -28,7 +28,6 @@ one OpenMP/BLAS thread, so the cores are never oversubscribed.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -50,6 +49,7 @@ from segkit.engine import BranchResult, _merge_problems, collect_branches, score
 from segkit.errors import DataValidationError, Problem, SegkitError
 from segkit.scored import write_parquet
 from segkit.stages import Models, fit_models, fit_sample, merge_samples
+from segkit.threads import available_cores, limit_threads, thread_environment
 
 if TYPE_CHECKING:
     from dask.delayed import Delayed
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
 
 __all__ = ["score_dask", "connect"]
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 ORDER = ["_segkit_partition", "_segkit_row"]
 """Staged columns that keep the input order of the rows through the shuffle."""
 TREE_WIDTH = 8
@@ -67,25 +66,6 @@ READ_CONFIG = {"dataframe.convert-string": False}
 
 
 # ------------------------------------------------------------------ cluster
-def available_cores() -> int:
-    """Return the number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _one_thread() -> None:
-    """Cap OpenMP/BLAS at one thread in this process (a worker runs one task per thread)."""
-    from threadpoolctl import threadpool_limits
-
-    for name in THREAD_VARIABLES:
-        os.environ[name] = "1"
-    import sklearn  # noqa: F401 - load the OpenMP runtime so the limit applies to it
-
-    threadpool_limits(1)
-
-
 def _segkit_version() -> str:
     return segkit.__version__
 
@@ -95,7 +75,7 @@ def _check_workers(client: Client) -> None:
     address = client.scheduler.address
     try:
         versions = client.run(_segkit_version)
-        client.run(_one_thread)
+        client.run(limit_threads, 1)
     except Exception as exc:  # noqa: BLE001 - any failure here means the workers cannot run segkit
         raise SegkitError(
             f"the Dask workers of {address} cannot run segkit ({type(exc).__name__}: {exc}); "
@@ -136,7 +116,7 @@ def connect(scheduler: str | None = None) -> Iterator[Client]:
         dashboard_address=None,
         scheduler_kwargs={"dashboard_address": ":0"},  # its health endpoint on a free port, not 8787
         silence_logs=logging.ERROR,
-        env=dict.fromkeys(THREAD_VARIABLES, "1"),
+        env=thread_environment(1),
     )
     with cluster, Client(cluster) as client:
         _check_workers(client)

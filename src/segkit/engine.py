@@ -15,10 +15,8 @@ import shutil
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import reduce
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow.dataset as pads
 
@@ -29,7 +27,16 @@ from segkit.data.schema import validate_customers
 from segkit.errors import DataValidationError, Problem, SegkitError
 from segkit.paths import branch_slug
 from segkit.scored import write_customers, write_parquet
-from segkit.stages import Models, assign_branches, combine_tables, fit_models, fit_sample, merge_samples, score_rows
+from segkit.stages import (
+    Models,
+    assign_branches,
+    bank_tables,
+    combine_tables,
+    fit_models,
+    fit_sample,
+    merge_samples,
+    score_rows,
+)
 
 
 @dataclass
@@ -42,24 +49,11 @@ class ScoredBank:
     metrics: dict[str, object] = field(default_factory=dict)
 
 
-def corporate_tables(customers: pd.DataFrame, params: Params) -> dict[str, pd.DataFrame]:
-    """The corporate review (DOMAIN.md section 9) of the corporate customers among ``customers``."""
-    from segkit.rules import corporate_review
-
-    if "customer_type" not in customers or not (customers["customer_type"] == "corporate").any():
-        return {}
-    review = corporate_review(customers[customers["customer_type"] == "corporate"], params)
-    return {"corporate_review": review.customers, "corporate_branches": review.branches}
-
-
-def bank_tables(customers: pd.DataFrame, params: Params) -> dict[str, pd.DataFrame]:
-    """Bank-level tables that need every customer: tier migration, corporate review."""
-    from segkit.rules import migration_matrix
-
-    tables = corporate_tables(customers, params)
-    if "aum_prev" in customers:
-        tables["migration"] = migration_matrix(customers, params.schemes.tier)
-    return tables
+def _corporate(customers: pd.DataFrame) -> pd.DataFrame | None:
+    """The corporate customers among ``customers`` (``None`` without ``customer_type``)."""
+    if "customer_type" not in customers:
+        return None
+    return customers[customers["customer_type"] == "corporate"]
 
 
 def score_frame(customers: pd.DataFrame, params: Params) -> ScoredBank:
@@ -81,8 +75,8 @@ def score_frame(customers: pd.DataFrame, params: Params) -> ScoredBank:
     customers = customers.reset_index(drop=True)
     models = fit_models(fit_sample(customers, params.scale.fit_sample, params.seed), params)
     scored, tables = assign_branches(score_rows(customers, params, models), params)
+    tables.update(bank_tables(tables, _corporate(scored), params))
     tables.update(models.tables)
-    tables.update(bank_tables(scored, params))
     return ScoredBank(scored, tables, {"segmenter": models.segmenter, "churn": models.churn}, models.metrics)
 
 
@@ -182,30 +176,21 @@ class BranchResult:
 
     branch: pd.DataFrame
     tables: dict[str, pd.DataFrame]
-    migration: pd.DataFrame | None
     corporate: pd.DataFrame | None
 
 
 def score_branch(frame: pd.DataFrame, params: Params, models: Models, out: Path) -> BranchResult:
     """Score, assign and write the customers of one whole branch into the scored folder ``out``."""
-    from segkit.rules import migration_matrix
-
     frame, tables = assign_branches(score_rows(frame, params, models), params)
-    migration = migration_matrix(frame, params.schemes.tier) if "aum_prev" in frame else None
-    corporate = frame[frame["customer_type"] == "corporate"] if "customer_type" in frame else None
-    return BranchResult(write_customers(out, frame), tables, migration, corporate)
+    return BranchResult(write_customers(out, frame), tables, _corporate(frame))
 
 
 def collect_branches(results: list[BranchResult], models: Models, params: Params) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """Combine the results of every branch, in branch order, into the branch table and the bank-level tables."""
     tables = combine_tables([result.tables for result in results])
-    tables.update(models.tables)
-    migrations = [result.migration for result in results if result.migration is not None]
-    if migrations:
-        tables["migration"] = reduce(lambda a, b: a.add(b, fill_value=0), migrations).astype(np.int64)
     corporate = [result.corporate for result in results if result.corporate is not None]
-    if corporate:
-        tables.update(corporate_tables(pd.concat(corporate, ignore_index=True), params))
+    tables.update(bank_tables(tables, pd.concat(corporate, ignore_index=True) if corporate else None, params))
+    tables.update(models.tables)
     return pd.concat([result.branch for result in results], ignore_index=True), tables
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 import numpy as np
@@ -112,16 +113,56 @@ def assign_branches(frame: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, 
     """Assign books for the whole branches in ``frame``.
 
     Returns the frame with ``manager_id`` and ``assignment`` updated, and the
-    tables ``books``, ``branch_capacity`` and ``red_list`` for those branches.
+    tables of those branches that add up over branches: ``books``,
+    ``branch_capacity``, ``red_list``, the migration tables
+    (:func:`segkit.rules.migration_tables`) and, with a target measure,
+    ``target_actuals`` (:func:`segkit.rules.measured_actuals`).
     """
-    from segkit.rules import assign_books
+    from segkit.rules import assign_books, measured_actuals, migration_tables
 
     books = assign_books(frame, params)
     frame = frame.assign(manager_id=books.manager_id, assignment=books.assignment)
-    return frame, {"books": books.books, "branch_capacity": books.branches, "red_list": books.red_list}
+    tables = {"books": books.books, "branch_capacity": books.branches, "red_list": books.red_list}
+    tables.update(migration_tables(frame, params))
+    if params.rules.targets.measure is not None:
+        tables["target_actuals"] = measured_actuals(frame, params.rules.targets.measure)
+    return frame, tables
+
+
+MATRICES = ("migration", "vip_migration")
+"""Per-branch tables that add up (counts of previous × current band); the others concatenate."""
 
 
 def combine_tables(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    """Concatenate per-branch tables of the same name."""
+    """Combine per-branch tables of the same name: matrices add up, the others concatenate."""
     names = sorted({name for part in parts for name in part})
-    return {name: pd.concat([part[name] for part in parts if name in part], ignore_index=True) for name in names}
+    combined = {}
+    for name in names:
+        tables = [part[name] for part in parts if name in part]
+        if name in MATRICES:
+            combined[name] = reduce(lambda a, b: a.add(b, fill_value=0), tables).astype(np.int64)
+        else:
+            combined[name] = pd.concat(tables, ignore_index=True)
+    return combined
+
+
+def bank_tables(tables: dict[str, pd.DataFrame], corporate: pd.DataFrame | None, params: Params) -> dict[str, pd.DataFrame]:
+    """The tables that need the whole bank: targets and progress, the corporate review.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        The combined per-branch tables (:func:`combine_tables`).
+    corporate : DataFrame, optional
+        The scored corporate customers of every branch.
+    params : Params
+        The run parameters.
+    """
+    from segkit.rules import corporate_review, target_tables
+
+    found = target_tables(params, tables["books"], tables.get("target_actuals"))
+    if corporate is not None and len(corporate):
+        review = corporate_review(corporate, params)
+        found.update(corporate_review=review.customers, corporate_branches=review.branches,
+                     corporate_managers=review.managers)
+    return found

@@ -149,3 +149,27 @@ def test_notebooks_run_top_to_bottom_with_their_defaults(scored_dir, monkeypatch
     nb = pm.execute_notebook(str(notebooks_dir() / "branch.ipynb"), None, kernel_name="segkit", progress_bar=False)
     shown = json.dumps([cell.get("outputs", []) for cell in nb.cells], ensure_ascii=False)
     assert "image/svg+xml" in shown and Scored.open(scored_dir).branches["branch_id"].iloc[0] in shown
+
+
+def test_reports_run_on_a_dask_scheduler_and_equal_the_local_run(run, scored_dir, dask_scheduler, tmp_path):
+    out = tmp_path / "run-D"
+    assert main(["report", "--scored", str(scored_dir), "--out", str(out), "--scheduler", dask_scheduler]) == 0
+    local = sorted(p.relative_to(run).as_posix() for p in (run / "branches").iterdir())
+    assert sorted(p.relative_to(out).as_posix() for p in (out / "branches").iterdir()) == local
+    for name in local:
+        if name.endswith(".html"):
+            here = (run / name).read_text(encoding="utf-8").replace("run-A", "RUN")
+            assert (out / name).read_text(encoding="utf-8").replace("run-D", "RUN") == here, name
+        elif not name.endswith(".ipynb"):  # executed notebooks also hold the run id and timings
+            assert (out / name).read_bytes() == (run / name).read_bytes(), name
+
+
+def test_an_unreachable_scheduler_is_exit_2_and_writes_nothing(scored_dir, tmp_path, capsys):
+    import dask
+
+    out = tmp_path / "run-U"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        code = main(["report", "--scored", str(scored_dir), "--out", str(out), "--scheduler", "tcp://127.0.0.1:9"])
+    assert code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert not out.exists() and not list(tmp_path.glob(".*partial"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -76,14 +75,3 @@ def pandas_scored(bank_folder: Path, scale_params: Params, tmp_path_factory: pyt
     out = tmp_path_factory.mktemp("pandas") / "scored"
     score(with_scale(scale_params, batch_rows=10 * BANK_CUSTOMERS), data=bank_folder, out=out, engine="pandas")
     return out
-
-
-@pytest.fixture(scope="session")
-def dask_scheduler() -> Iterator[str]:
-    """The address of a local Dask cluster: 2 single-threaded worker processes."""
-    from distributed import LocalCluster
-
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=40
-    ) as cluster:
-        yield cluster.scheduler_address

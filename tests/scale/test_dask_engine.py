@@ -83,7 +83,8 @@ def test_unreachable_scheduler_is_a_user_error(tmp_path: Path, capsys: pytest.Ca
 
 @pytest.mark.slow
 def test_local_cluster_runs_one_single_threaded_worker_per_core() -> None:
-    from segkit.dask_engine import available_cores, connect
+    from segkit.dask_engine import connect
+    from segkit.threads import available_cores
 
     def threads() -> tuple[str, int]:
         from threadpoolctl import threadpool_info

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from segkit.fileio import sha256_file, sha256_path
-from segkit.report.executor import available_cores, thread_budget
-from segkit.report.jobs import KERNEL_NAME, THREAD_VARIABLES
+from segkit.report.jobs import KERNEL_NAME
+from segkit.threads import available_cores, thread_budget, thread_environment
 from segkit.report.manifest import published_files, read_manifest
 
 SANITIZE = """\
@@ -131,7 +131,7 @@ def _nbval(notebook: Path, workdir: Path, threads: int) -> Check:
         f"--nbval-kernel-name={KERNEL_NAME}", f"--nbval-sanitize-with={sanitize}", "--nbval-cell-timeout=600",
         f"--rootdir={workdir}", "-c", str(workdir / "pytest.ini"), f"--confcutdir={notebook.parent}",
     ]
-    env = {**os.environ, **{name: str(threads) for name in THREAD_VARIABLES}}
+    env = {**os.environ, **thread_environment(threads)}
     done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, check=False)
     if done.returncode == 0:
         return Check("nbval", notebook.name, True)

@@ -29,10 +29,11 @@ from pathlib import Path
 
 from segkit.errors import SegkitError
 from segkit.paths import branch_slug
-from segkit.report.executor import Executor, available_cores, make_executor, thread_budget
+from segkit.report.executor import Executor, make_executor
 from segkit.report.jobs import Job, JobResult
 from segkit.report.sections import TITLES
 from segkit.scored import Scored
+from segkit.threads import available_cores, thread_budget
 
 BRANCHES = "branches"
 
@@ -84,8 +85,7 @@ def _check_target(out: Path, scored_root: Path) -> None:
         raise SegkitError(f"{out} already exists and is not empty; choose a new run folder (runs are never overwritten)")
 
 
-def plan(scored: Scored, stage: Path, run_id: str, branches: Sequence[str] | None, threads: int,
-         notebooks: Path) -> list[Job]:
+def plan(scored: Scored, stage: Path, run_id: str, branches: Sequence[str] | None, threads: int) -> list[Job]:
     """The jobs of a run: the bank report, then one per branch (by id)."""
     language = scored.params.report.language
     top_n = str(scored.params.report.top_n)
@@ -97,12 +97,12 @@ def plan(scored: Scored, stage: Path, run_id: str, branches: Sequence[str] | Non
         known = [b for b in known if b in set(map(str, branches))]
     footer = f"segkit · {scored.params.name} · {scored.params.as_of.isoformat()} · run {run_id}"
     common = {"scored_dir": str(scored.path), "language": language, "run_id": run_id}
-    jobs = [Job(kind="bank", key="bank", stem="bank", notebook=notebooks / "bank.ipynb", parameters=dict(common),
+    jobs = [Job(kind="bank", key="bank", stem="bank", notebook="bank.ipynb", parameters=dict(common),
                 root=stage, folder="", title=TITLES["bank_report"][language], language=language, footer=footer,
                 scored_dir=scored.path, threads=threads)]
     for branch_id in known:
         jobs.append(Job(
-            kind="branch", key=branch_id, stem=branch_slug(branch_id), notebook=notebooks / "branch.ipynb",
+            kind="branch", key=branch_id, stem=branch_slug(branch_id), notebook="branch.ipynb",
             parameters={**common, "branch_id": branch_id, "top_n": top_n}, root=stage, folder=BRANCHES,
             title=f"{TITLES['branch_report'][language]} · {branch_id}", language=language, footer=footer,
             scored_dir=scored.path, threads=threads,
@@ -175,8 +175,6 @@ def report(
     """
     from segkit.report.index import write_index
     from segkit.report.manifest import build_manifest, file_hashes, published_files, write_manifest
-    from segkit.report.notebook import notebooks_dir
-
     start = time.perf_counter()
     source = Scored.open(scored)
     out = Path(out).resolve()
@@ -186,7 +184,8 @@ def report(
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:
-        jobs = plan(source, stage, run_id, branches, thread_budget(workers), notebooks_dir())
+        threads = 1 if scheduler else thread_budget(workers)  # a Dask worker runs one notebook per thread
+        jobs = plan(source, stage, run_id, branches, threads)
         executor = executor or make_executor(workers, scheduler)
         results = _collect(executor, jobs, progress=_is_tty() if progress is None else progress)
         write_index(stage, source, results, run_id)

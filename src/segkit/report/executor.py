@@ -14,28 +14,14 @@ the machine.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
-from segkit.report.jobs import Job, JobResult, failed, limit_threads, run_job, warm_up
-
-
-
-def available_cores() -> int:
-    """Return the number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def thread_budget(workers: int, cores: int | None = None) -> int:
-    """Threads per worker so that ``workers * threads <= cores`` (at least 1)."""
-    cores = cores or available_cores()
-    return max(1, cores // max(1, workers))
+from segkit.errors import SegkitError
+from segkit.report.jobs import KERNEL_NAME, Job, JobResult, failed, run_job, warm_up
+from segkit.threads import available_cores, limit_threads, thread_budget
 
 
 class Executor(Protocol):
@@ -84,29 +70,47 @@ class LocalExecutor:
                     yield failed(job, f"{type(exc).__name__}: {exc}")
 
 
+def has_report_kernel() -> bool:
+    """Whether this machine has the Jupyter kernel the report notebooks run in."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        return False
+    return True
+
+
 class DaskExecutor:
     """Run jobs on the workers of a running Dask scheduler.
 
     The run folder and the scored folder must be on storage every worker can
-    read and write (the paths in each job are absolute).
+    read and write (the paths in each job are absolute). Each worker runs the
+    notebooks of its own segkit installation, which must be the same version
+    (:func:`segkit.dask_engine.connect` checks) and have the ``segkit``
+    Jupyter kernel.
 
     Parameters
     ----------
     address : str
         The scheduler's address, e.g. ``tcp://10.0.0.5:8786``.
-    threads : int
-        OpenMP/BLAS threads for each notebook's kernel.
     """
 
-    def __init__(self, address: str, threads: int = 1) -> None:
+    def __init__(self, address: str) -> None:
         self.address = address
-        self.threads = threads
 
     def run(self, jobs: Sequence[Job]) -> Iterator[JobResult]:
-        from distributed import Client
         from distributed import as_completed as dask_completed
 
-        with Client(self.address) as client:
+        from segkit.dask_engine import connect
+
+        with connect(self.address) as client:
+            without = sorted(worker for worker, ok in client.run(has_report_kernel).items() if not ok)
+            if without:
+                raise SegkitError(
+                    f"the Dask workers {', '.join(without)} have no {KERNEL_NAME!r} Jupyter kernel; install it on "
+                    f"each: python -m ipykernel install --sys-prefix --name {KERNEL_NAME}"
+                )
             futures = {client.submit(run_job, job, pure=False): job for job in jobs}
             for future in dask_completed(list(futures)):
                 job = futures[future]

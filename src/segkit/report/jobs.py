@@ -25,7 +25,6 @@ CELL_TIMEOUT = 600
 WARM_CODE = "__import__('segkit.report.notebook').report.notebook.warm()"
 # Batch kernels keep no input history (no shared history database, nothing carried between runs).
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,9 @@ class Job:
         The branch id (``"bank"`` for the bank report).
     stem : str
         File stem of the outputs (the branch slug, or ``"bank"``).
-    notebook : Path
-        The source notebook.
+    notebook : str
+        The notebook's file name in segkit's notebooks folder
+        (:func:`segkit.report.notebook.notebooks_dir`, resolved where the job runs).
     parameters : dict of str
         Papermill parameters (always strings: ``"007"`` stays ``"007"``).
     root : Path
@@ -63,7 +63,7 @@ class Job:
     kind: Literal["bank", "branch"]
     key: str
     stem: str
-    notebook: Path
+    notebook: str
     parameters: dict[str, str]
     root: Path
     folder: str
@@ -95,18 +95,6 @@ class JobResult:
 def failed(job: Job, error: str, seconds: float = 0.0) -> JobResult:
     """A failed result for ``job``."""
     return JobResult(kind=job.kind, key=job.key, stem=job.stem, ok=False, error=error, seconds=seconds)
-
-
-def limit_threads(threads: int) -> None:
-    """Cap OpenMP/BLAS threads of this process and of every kernel it starts."""
-    for name in THREAD_VARIABLES:
-        os.environ[name] = str(threads)
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(threads)
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-        pass
 
 
 # ------------------------------------------------------------------ kernels
@@ -216,11 +204,13 @@ def execute(job: Job) -> Any:
     """Execute the job's notebook in a warm kernel and return the executed notebook."""
     import papermill as pm
 
+    from segkit.report.notebook import notebooks_dir
+
     pool = kernel_pool()
     km = pool.take()
     try:
         return pm.execute_notebook(
-            str(job.notebook),
+            str(notebooks_dir() / job.notebook),
             None,
             parameters=dict(job.parameters),
             kernel_name=KERNEL_NAME,
@@ -271,6 +261,8 @@ def run_job(job: Job) -> JobResult:
     start = time.perf_counter()
     written: list[Path] = []
     kpis: dict[str, Any] = {}
+    from segkit.threads import limit_threads
+
     limit_threads(job.threads)
     with ThreadPoolExecutor(1) as side:
         branch_files = side.submit(write_branch_files, job) if job.kind == "branch" else None

@@ -24,7 +24,7 @@ FORMAT = 1
 
 PACKAGES = (
     "segkit", "pandas", "numpy", "pyarrow", "scikit-learn", "scipy", "skops", "matplotlib",
-    "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "openpyxl", "pydantic", "pandera",
+    "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "xlsxwriter", "pydantic", "pandera",
 )
 
 

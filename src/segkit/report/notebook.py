@@ -28,11 +28,16 @@ def repo_root() -> Path:
 
 
 def notebooks_dir() -> Path:
-    """The folder of segkit's report notebooks."""
-    folder = repo_root() / "notebooks"
-    if not (folder / "branch.ipynb").is_file():
-        raise SegkitError(f"report notebooks not found in {folder}; run segkit from its source checkout")
-    return folder
+    """The folder of segkit's report notebooks.
+
+    ``segkit/notebooks/`` in an installed wheel, else ``<repo>/notebooks/`` of
+    the source checkout (an editable install).
+    """
+    candidates = [Path(__file__).resolve().parents[1] / "notebooks", repo_root() / "notebooks"]
+    for folder in candidates:
+        if (folder / "branch.ipynb").is_file():
+            return folder
+    raise SegkitError(f"segkit's report notebooks are missing (looked in {', '.join(map(str, candidates))}); reinstall segkit")
 
 
 def default_scored_dir() -> Path:

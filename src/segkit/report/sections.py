@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from segkit.report import plots, views
-from segkit.report.summary import BankSummary, bank_summary
+from segkit.report.summary import BankSummary, bank_summary, kpis_from_totals
 from segkit.report.views import Html, t
 from segkit.scored import Scored
 
@@ -40,6 +40,10 @@ TITLES = {
     "books": {"zh": "客户经理户数与上限", "en": "Managers' books against the cap"},
     "books_chart": {"zh": "客户经理管户数", "en": "Customers per manager"},
     "targets": {"zh": "目标与完成", "en": "Targets and actuals"},
+    "target_split": {"zh": "目标分解到人（全年、本季、本月、每个工作日）",
+                     "en": "Targets per manager (year, quarter, month, working day)"},
+    "bottom_branches": {"zh": "网点目标完成排名", "en": "Branches ranked by progress"},
+    "bottom_managers": {"zh": "客户经理完成率后五名", "en": "Managers with the lowest progress"},
     "missing": {"zh": "数据中没有这一部分所需的字段。", "en": "The data has no columns for this section."},
     "data": {"zh": "数据检查", "en": "Data check"},
     "model": {"zh": "流失模型质量", "en": "Churn model quality"},
@@ -214,14 +218,22 @@ def books(ctx: BranchContext) -> list[Any]:
 
 
 def targets(ctx: BranchContext) -> list[Any]:
+    """Progress against target (the branch's rank in the bank, its managers' ranks) and each manager's split."""
     lang = ctx.language
     if not ctx.scored.has_table("targets"):
         return []
-    rows = views.targets_vs_actuals(ctx.scored.table("targets"), ctx.branch_id)
-    if rows.empty:
+    split = views.target_split(ctx.scored.table("targets"), ctx.branch_id, ctx.params.as_of, lang)
+    if split.empty:
         return []
-    shares = [c for c in rows.columns if c in {"progress"}]
-    return [heading("targets", lang), views.table(rows, lang, shares=shares)]
+    items: list[Any] = [heading("targets", lang)]
+    if ctx.scored.has_table("target_progress"):
+        progress = ctx.scored.table("target_progress")
+        for level in ("branch", "manager"):
+            rows = views.target_ranking(progress, level, lang, ctx.branch_id)
+            items.append(views.table(rows, lang, money=["target", "actual"], shares=["progress"]))
+    items += [heading("target_split", lang, level=3),
+              views.table(split, lang, money=["target_year", "target_quarter", "target_month", "target_day"])]
+    return items
 
 
 BRANCH_SECTIONS = (header, pyramid, migration, classes, action_lists, matrix, clusters, churn, books, targets)
@@ -230,7 +242,7 @@ BRANCH_SECTIONS = (header, pyramid, migration, classes, action_lists, matrix, cl
 # ---------------------------------------------------------------- bank report
 @dataclass
 class BankContext:
-    """What the bank-wide report reads: every customer, tables and metrics."""
+    """What the bank-wide report reads: the bank summary, tables and metrics (never every customer)."""
 
     scored: Scored
     language: str = "zh"
@@ -241,8 +253,8 @@ class BankContext:
         return self.scored.params
 
     @cached_property
-    def customers(self) -> pd.DataFrame:
-        return in_language(self.scored.customers(), self.language)
+    def bank(self) -> BankSummary:
+        return bank_summary(self.scored)
 
     @cached_property
     def tiers(self) -> dict[str, str]:
@@ -266,21 +278,21 @@ def bank_header(ctx: BankContext) -> list[Any]:
     sub = f"{ctx.params.name} · {ctx.params.as_of.isoformat()}" + (f" · run {ctx.run_id}" if ctx.run_id else "")
     source = ctx.scored.input
     check = pd.DataFrame({"item": ["rows", "branches", "sha256"],
-                          "value": [f"{int(source.get('rows', len(ctx.customers))):,}", str(len(ctx.scored.branches)),
-                                    str(source.get("sha256", ""))]})
+                          "value": [f"{int(source.get('rows', ctx.bank.totals['customers'])):,}",
+                                    str(len(ctx.scored.branches)), str(source.get("sha256", ""))]})
     return [Html(f"<h1>{html.escape(title('bank_report', lang))}</h1><p class=\"note\">{html.escape(sub)}</p>"),
-            heading("kpis", lang), views.kpi_cards(views.branch_kpis(ctx.customers), lang),
+            heading("kpis", lang), views.kpi_cards(kpis_from_totals(ctx.bank.totals), lang),
             heading("data", lang), views.table(check, lang, labels=False)]
 
 
 def bank_pyramid(ctx: BankContext) -> list[Any]:
     lang = ctx.language
-    counts = views.tier_counts(ctx.customers, list(ctx.tiers))
+    counts = ctx.bank.tier_counts(list(ctx.tiers))
     frame = pd.DataFrame({t("share_customers", lang): counts["customers"] / max(counts["customers"].sum(), 1),
                           t("share_aum", lang): counts["aum"] / max(counts["aum"].sum(), 1)})
     frame = frame.iloc[::-1]
     frame.index = [ctx.tiers[code] for code in frame.index]
-    summary = views.class_summary(ctx.customers, views.class_labels(ctx.params, lang), lang)
+    summary = ctx.bank.class_summary(views.class_labels(ctx.params, lang))
     return [heading("pyramid_customers", lang), plots.compare_bars(frame, title("pyramid_customers", lang), lang),
             heading("classes", lang), views.table(summary, lang, money=["aum"], shares=["share"], counts=["customers"])]
 
@@ -295,7 +307,7 @@ def bank_model(ctx: BankContext) -> list[Any]:
 
 def bank_clusters(ctx: BankContext) -> list[Any]:
     lang = ctx.language
-    shares = views.cluster_shares(ctx.customers)
+    shares = ctx.bank.cluster_shares(lang)
     if shares.empty:
         return [heading("clusters", lang), note("missing", lang)]
     points = shares.reset_index()
@@ -310,12 +322,25 @@ def bank_clusters(ctx: BankContext) -> list[Any]:
 
 def bank_branches(ctx: BankContext) -> list[Any]:
     lang = ctx.language
-    rows = [{"branch_id": str(b), **views.branch_kpis(part)}
-            for b, part in ctx.customers.groupby("branch_id", sort=True, observed=True)]
-    frame = pd.DataFrame(rows).rename(columns={"branch_id": t("branch", lang)})
+    frame = ctx.bank.branch_kpis().rename(columns={"branch_id": t("branch", lang)})
     money = ["aum_total", "aum_mean", "value_at_risk"]
     counts = [c for c in frame.columns if c not in money + ["aum_change", t("branch", lang)]]
     return [heading("branches", lang), views.table(frame, lang, money=money, shares=["aum_change"], counts=counts)]
 
 
-BANK_SECTIONS = (bank_header, bank_pyramid, bank_model, bank_clusters, bank_branches)
+def bank_targets(ctx: BankContext) -> list[Any]:
+    """Every branch ranked by progress against target, and the managers flagged in the bottom five."""
+    lang = ctx.language
+    if not ctx.scored.has_table("target_progress"):
+        return []
+    progress = ctx.scored.table("target_progress")
+    managers = views.target_ranking(progress, "manager", lang)
+    flagged = managers.loc[managers["bottom_five"] != ""]
+    money, shares = ["target", "actual"], ["progress"]
+    return [heading("targets", lang),
+            heading("bottom_branches", lang, level=3),
+            views.table(views.target_ranking(progress, "branch", lang), lang, money=money, shares=shares),
+            heading("bottom_managers", lang, level=3), views.table(flagged, lang, money=money, shares=shares)]
+
+
+BANK_SECTIONS = (bank_header, bank_pyramid, bank_model, bank_clusters, bank_branches, bank_targets)

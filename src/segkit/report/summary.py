@@ -1,15 +1,17 @@
-"""Bank-wide figures a branch report compares with, aggregated once per scored folder.
+"""Bank-wide figures, added up once per scored folder.
 
-Every branch report shows its KPIs, pyramid and clusters against the bank's.
-Reading the bank columns of every customer for every branch would repeat the
-same work once per branch, so :func:`summarise` adds up per-branch totals one
-partition at a time (memory bounded by the largest branch) and
-:func:`segkit.pipeline.score` stores them as ``bank_summary.json`` in the
+Every branch report shows its KPIs, pyramid and clusters against the bank's,
+and the bank report shows the bank and every branch's key figures. Reading
+the whole bank for each of them would repeat the same work once per report
+and hold every customer in memory, so :func:`summarise` adds up counts and
+sums one branch partition at a time (memory bounded by the largest branch)
+and :func:`segkit.pipeline.score` stores them as ``bank_summary.json`` in the
 scored folder. :func:`bank_summary` reads that file, or computes the same
 figures when a scored folder predates it.
 
-The summary holds only sums and counts over all customers: no identities, no
-figure of any single branch.
+The summary holds only counts and sums: no identities. A branch report uses
+only its bank-wide part (:meth:`BankSummary.reference`, :meth:`~BankSummary.tier_counts`,
+:meth:`~BankSummary.cluster_shares`); the per-branch rows are for the bank report.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ FILE = "bank_summary.json"
 KPI_COLUMNS = ["aum", "aum_prev", "asset_level", "churn_band", "value_at_risk", "manager_id", "has_contact",
                "card_state"]
 CLUSTER_COLUMNS = ("cluster_name", "cluster_name_zh")
-COLUMNS = ["tier", *KPI_COLUMNS, "churn_score", *CLUSTER_COLUMNS]
+COLUMNS = ["branch_id", "tier", *KPI_COLUMNS, "churn_score", *CLUSTER_COLUMNS]
+CLASS_PREFIX = "class_"
 
 
 def _count(mask: pd.Series) -> int:
@@ -82,11 +85,34 @@ def _group_totals(customers: pd.DataFrame, by: str, sums: list[str]) -> pd.DataF
     return table
 
 
+def _class_totals(customers: pd.DataFrame) -> pd.DataFrame:
+    """Per product class (multi-label): members and their AUM."""
+    codes = [column.removeprefix(CLASS_PREFIX) for column in customers.columns if column.startswith(CLASS_PREFIX)]
+    aum = customers["aum"].astype(float)
+    rows = {}
+    for code in codes:
+        member = customers[f"{CLASS_PREFIX}{code}"].astype("boolean").fillna(False).astype(bool)
+        rows[code] = {"customers": int(member.sum()), "aum": float(aum[member].sum())}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["customers", "aum"]).rename_axis("class")
+
+
 def _add(total: pd.DataFrame | None, part: pd.DataFrame) -> pd.DataFrame:
     if total is None:
         return part
     added = total.add(part, fill_value=0).sort_index()
     return added.astype({"customers": "int64"})
+
+
+def _rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{table.index.name: str(key), **{k: (int(v) if k == "customers" else float(v)) for k, v in row.items()}}
+            for key, row in table.iterrows()]
+
+
+def _frame(rows: list[dict[str, Any]], key: str) -> pd.DataFrame:
+    table = pd.DataFrame(rows).set_index(key) if rows else pd.DataFrame(columns=["customers"]).rename_axis(key)
+    table.index = table.index.astype("str")
+    columns = ["customers", *sorted(c for c in table.columns if c != "customers")]
+    return table[columns].astype({c: ("int64" if c == "customers" else "float64") for c in columns})
 
 
 @dataclass(frozen=True)
@@ -95,21 +121,29 @@ class BankSummary:
 
     Attributes
     ----------
-    branches : int
-        Number of branches.
     totals : dict
         :func:`kpi_totals` of the whole bank.
+    branch_totals : dict of str to dict
+        :func:`kpi_totals` of each branch, by branch id.
     tiers : DataFrame
         Per tier code: ``customers`` and ``aum`` (sum).
+    classes : DataFrame
+        Per product class code: ``customers`` (members) and ``aum`` (their sum).
     clusters : dict of DataFrame
         Per cluster-name column (``cluster_name``, ``cluster_name_zh``), per
         name: ``customers``, ``aum`` (sum) and ``churn_score`` (sum).
     """
 
-    branches: int
     totals: dict[str, float | int]
+    branch_totals: dict[str, dict[str, float | int]]
     tiers: pd.DataFrame
+    classes: pd.DataFrame
     clusters: dict[str, pd.DataFrame]
+
+    @property
+    def branches(self) -> int:
+        """Number of branches."""
+        return len(self.branch_totals)
 
     def reference(self) -> dict[str, float]:
         """The figures a branch compares with: the average branch's counts and sums, the bank's means and change."""
@@ -117,10 +151,24 @@ class BankSummary:
         kpis = kpis_from_totals(self.totals)
         return {key: (value if key in {"aum_mean", "aum_change"} else value / n) for key, value in kpis.items()}
 
+    def branch_kpis(self) -> pd.DataFrame:
+        """Every branch's headline figures (:func:`kpis_from_totals`), by branch id."""
+        rows = [{"branch_id": branch, **kpis_from_totals(totals)} for branch, totals in self.branch_totals.items()]
+        return pd.DataFrame(rows)
+
     def tier_counts(self, codes: list[str]) -> pd.DataFrame:
         """Customers and AUM per tier code, like :func:`segkit.report.views.tier_counts`."""
         table = self.tiers.reindex(list(codes), fill_value=0)
         return pd.DataFrame({"customers": table["customers"].astype("int64"), "aum": table["aum"].astype(float)})
+
+    def class_summary(self, labels: dict[str, str]) -> pd.DataFrame:
+        """Customers, share and AUM per product class, like :func:`segkit.report.views.class_summary`."""
+        n = max(int(self.totals["customers"]), 1)
+        codes = [code for code in labels if code in self.classes.index] or list(self.classes.index)
+        rows = [{"class": labels.get(code, code), "customers": int(self.classes.at[code, "customers"]),
+                 "share": float(self.classes.at[code, "customers"] / n), "aum": float(self.classes.at[code, "aum"])}
+                for code in codes]
+        return pd.DataFrame(rows, columns=["class", "customers", "share", "aum"])
 
     def cluster_shares(self, language: str) -> pd.DataFrame:
         """Customers, share, mean AUM and mean churn risk per cluster, like :func:`segkit.report.views.cluster_shares`.
@@ -141,28 +189,18 @@ class BankSummary:
 
     def to_json(self) -> str:
         """Stable JSON text (floats round-trip exactly)."""
-        def rows(table: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{table.index.name: str(key), **{k: (int(v) if k == "customers" else float(v)) for k, v in row.items()}}
-                    for key, row in table.iterrows()]
-
-        payload = {"branches": self.branches, "totals": self.totals, "tiers": rows(self.tiers),
-                   "clusters": {column: rows(table) for column, table in self.clusters.items()}}
+        payload = {"totals": self.totals, "branch_totals": self.branch_totals, "tiers": _rows(self.tiers),
+                   "classes": _rows(self.classes),
+                   "clusters": {column: _rows(table) for column, table in self.clusters.items()}}
         return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> BankSummary:
         """Read :meth:`to_json` text."""
         payload = json.loads(text)
-
-        def frame(rows: list[dict[str, Any]], key: str) -> pd.DataFrame:
-            table = pd.DataFrame(rows).set_index(key) if rows else pd.DataFrame(columns=["customers"]).rename_axis(key)
-            table.index = table.index.astype("str")
-            columns = ["customers", *sorted(c for c in table.columns if c != "customers")]
-            return table[columns].astype({c: ("int64" if c == "customers" else "float64") for c in columns})
-
-        return cls(branches=int(payload["branches"]), totals=payload["totals"],
-                   tiers=frame(payload["tiers"], "tier"),
-                   clusters={column: frame(rows, column) for column, rows in payload["clusters"].items()})
+        return cls(totals=payload["totals"], branch_totals=payload["branch_totals"],
+                   tiers=_frame(payload["tiers"], "tier"), classes=_frame(payload["classes"], "class"),
+                   clusters={column: _frame(rows, column) for column, rows in payload["clusters"].items()})
 
 
 def summarise(scored: Any) -> BankSummary:
@@ -173,24 +211,30 @@ def summarise(scored: Any) -> BankSummary:
 
     partitions = sorted((scored.path / CUSTOMERS).glob(f"{PARTITION}=*"))
     first = next((file for folder in partitions for file in sorted(folder.glob("*.parquet"))), None)
-    present = set(pq.read_schema(first).names) if first is not None else set()
-    columns = [column for column in COLUMNS if column in present]
+    present = pq.read_schema(first).names if first is not None else []
+    columns = [column for column in present if column in COLUMNS or column.startswith(CLASS_PREFIX)]
     totals: dict[str, float | int] = {"customers": 0, "aum_total": 0.0}
+    branch_totals: dict[str, dict[str, float | int]] = {}
     tiers: pd.DataFrame | None = None
+    classes: pd.DataFrame | None = None
     clusters: dict[str, pd.DataFrame | None] = {column: None for column in CLUSTER_COLUMNS if column in columns}
     for folder in partitions:
         part = pd.read_parquet(folder, columns=columns)
-        for key, value in kpi_totals(part).items():
+        branch = kpi_totals(part)
+        branch_totals[str(part["branch_id"].iloc[0])] = branch
+        for key, value in branch.items():
             totals[key] = totals.get(key, 0) + value
         if "tier" in part:
             tiers = _add(tiers, _group_totals(part, "tier", ["aum"]))
+        classes = _add(classes, _class_totals(part))
         for column in clusters:
             clusters[column] = _add(clusters[column], _group_totals(part, column, ["aum", "churn_score"]))
     empty = pd.DataFrame({"customers": pd.Series(dtype="int64"), "aum": pd.Series(dtype="float64")})
     return BankSummary(
-        branches=len(partitions),
         totals=totals,
+        branch_totals=dict(sorted(branch_totals.items())),
         tiers=tiers if tiers is not None else empty.rename_axis("tier"),
+        classes=classes if classes is not None else empty.rename_axis("class"),
         clusters={column: table for column, table in clusters.items() if table is not None},
     )
 

@@ -56,6 +56,12 @@ TEXT: dict[str, dict[str, str]] = {
     "target": {"zh": "目标", "en": "Target"},
     "actual": {"zh": "完成", "en": "Actual"},
     "progress": {"zh": "完成率", "en": "Progress"},
+    "rank": {"zh": "排名", "en": "Rank"},
+    "bottom_five": {"zh": "后五名", "en": "Bottom five"},
+    "target_year": {"zh": "全年目标", "en": "Year"},
+    "target_quarter": {"zh": "本季目标", "en": "This quarter"},
+    "target_month": {"zh": "本月目标", "en": "This month"},
+    "target_day": {"zh": "每人每日", "en": "Per working day"},
     "no_manager": {"zh": "（未归户）", "en": "(unassigned)"},
 }
 
@@ -422,8 +428,38 @@ def manager_books(customers: pd.DataFrame, cap: int, language: str) -> pd.DataFr
     return books.drop(columns="unassigned").reset_index(drop=True)
 
 
-def targets_vs_actuals(targets: pd.DataFrame, branch_id: str) -> pd.DataFrame:
-    """The branch's rows of the targets table (empty if there are none)."""
-    if targets.empty or "branch_id" not in targets:
+# ------------------------------------------------------------------ targets
+def target_split(targets: pd.DataFrame, branch_id: str, as_of: Any, language: str) -> pd.DataFrame:
+    """Each manager's target for the year, the quarter and the month of ``as_of``, and per working day.
+
+    ``targets`` is the run's ``targets`` table (:func:`segkit.rules.split_targets`).
+    Unassigned branch targets (a branch without managers) show as one row.
+    """
+    rows = targets.loc[targets["branch_id"].astype("str") == str(branch_id)]
+    if rows.empty:
         return pd.DataFrame()
-    return targets.loc[targets["branch_id"].astype("str") == str(branch_id)].reset_index(drop=True)
+    year = as_of.year
+    periods = {str(year): "target_year", f"{year}-Q{(as_of.month - 1) // 3 + 1}": "target_quarter",
+               f"{year}-{as_of.month:02d}": "target_month", f"{year}-day": "target_day"}
+    chosen = rows.loc[rows["period"].isin(list(periods))]
+    managers = chosen["manager_id"].astype("str").fillna(t("no_manager", language))
+    table = chosen.assign(manager_id=managers, column=chosen["period"].map(periods)).pivot_table(
+        index="manager_id", columns="column", values="target", aggfunc="sum", sort=True)
+    return table.reindex(columns=list(periods.values())).reset_index()
+
+
+def target_ranking(progress: pd.DataFrame, level: str, language: str, branch_id: str | None = None) -> pd.DataFrame:
+    """The ``branch`` or ``manager`` rows of the run's ``target_progress`` table, best first.
+
+    With ``branch_id``, only that branch's rows. ``bottom_five`` is shown as a
+    word (后五名 / bottom five) so a reader sees who is flagged.
+    """
+    rows = progress.loc[progress["level"].astype("str") == level]
+    if branch_id is not None:
+        rows = rows.loc[rows["branch_id"].astype("str") == str(branch_id)]
+    keep = ["branch_id", "target", "actual", "progress", "rank", "bottom_five"]
+    if level == "manager":
+        keep.insert(1, "manager_id")
+    shown = rows[keep].sort_values(["rank", *keep[:2]], kind="stable").reset_index(drop=True)
+    flag = t("bottom_five", language)
+    return shown.assign(bottom_five=np.where(shown["bottom_five"].astype(bool), flag, ""))
