@@ -35,12 +35,16 @@ def test_columns_and_dtypes(params, bank):
             assert str(out[column].dtype) == "Int8"
         else:
             assert isinstance(out[column].dtype, pd.CategoricalDtype), column
-    assert out["tier"].notna().all() and out["vip_level"].notna().all() and out["action"].notna().all()
+    corporate = (bank["customer_type"] == "corporate").to_numpy()
+    assert corporate.any() and out["action"].notna().all()
+    assert out["tier"][~corporate].notna().all() and out["vip_level"][~corporate].notna().all()
     assert out["man_priority"].dropna().between(1, 8).all()
     merchants = (bank["customer_type"] == "merchant").to_numpy()
     assert out["merchant_tier"][merchants].notna().all() and out["merchant_tier"][~merchants].isna().all()
-    corporate = (bank["customer_type"] == "corporate").to_numpy()
-    assert out["corporate_level"][~corporate].isna().all()
+    assert out["corporate_level"][~corporate].isna().all() and out["corporate_level"][corporate].notna().all()
+    retail_only = ["tier", "vip_level", "asset_level", "matrix_group", "man_group", "man_priority"]
+    assert out.loc[corporate, retail_only].isna().all().all()
+    assert out["action"][corporate].astype("str").str.startswith("corporate_").all()
 
 
 def test_row_wise_pure_so_partitions_agree(params, bank):
@@ -124,3 +128,36 @@ def test_on_the_real_churn_modelling_data():
     assert out["tier"].notna().all() and out["man_group"].notna().all() and out["action"].notna().all()
     assert (out["tier"] == "mass").sum() == (frame["aum"] < 10_000).sum()
     assert (out["tier"] == "quality").sum() == frame["aum"].between(50_000, 300_000, inclusive="left").sum()
+
+
+def test_a_corporate_customer_with_huge_deposits_is_not_counted_as_core_or_private(params):
+    from segkit.report.summary import kpi_totals
+    from segkit.report.views import tier_counts
+    from segkit.rules import assign_books, migration_tables
+
+    frame = customers(
+        [
+            {"customer_type": "corporate", "aum": 50_000_000.0, "aum_prev": 40_000_000.0, "deposits": 50_000_000.0},
+            {"customer_type": "retail", "aum": 9_000_000.0, "aum_prev": 600_000.0, "deposits": None},
+        ],
+        manager_id=None, age=45, n_products=1, income=0.0, contacts_12m=1, kyc_completeness=0.2,
+    )
+    out = apply_rules(frame, params)
+    assert out["corporate_level"].astype(object).tolist()[0] == "high_end"
+    assert out["tier"].isna().tolist() == [True, False] and out["vip_level"].isna().tolist() == [True, False]
+    assert (out["tier"] == "core").sum() == 1 and (out["vip_level"] == "private").sum() == 1
+    assert out["asset_level"].isna().tolist() == [True, False] and out["man_group"].isna().tolist() == [True, False]
+    assert out["familiarity"].notna().all()  # contacts and KYC describe the relationship, corporate or not
+    assert out["action"].tolist() == ["corporate_high_end", "private_one_to_one"]
+
+    scored = pd.concat([frame, out], axis=1)
+    counts = tier_counts(scored, params.schemes.tier.codes)
+    assert counts["customers"].to_dict() == {"mass": 0, "potential": 0, "quality": 0, "key": 0, "core": 1}
+    assert counts.loc["core", "aum"] == 9_000_000.0
+    assert kpi_totals(scored)["high_value"] == 1
+    tables = migration_tables(scored, params)
+    assert tables["migration"].to_numpy().sum() == 1 and tables["vip_migration"].to_numpy().sum() == 1
+    assert tables["upgraded"]["customer_id"].tolist() == ["C001", "C001"]
+    books = assign_books(scored.assign(manager_id=["M1", "M1"]), params).books
+    assert books[[f"tier_{code}" for code in params.schemes.tier.codes]].to_numpy().sum() == 1
+    assert books["corporate"].tolist() == [1] and books["customers"].tolist() == [2]

@@ -120,6 +120,31 @@ def test_red_list(params):
     assert red["tier"].tolist() == ["core", "mass"] and red["manager_id"].tolist() == ["M1", "M1"]
 
 
+def test_corporate_customers_come_after_the_retail_tiers_highest_level_first(params):
+    corporate = {"customer_type": "corporate", "manager_id": None}
+    frame = customers(
+        [
+            {"manager_id": "M1", "customer_type": "retail", "aum": 1},
+            {**corporate, "aum": 2e7, "deposits": 2e7},                                # high-end
+            {**corporate, "aum": 1e3, "deposits": 1e3, "head_office_relationship": True},  # gold by rule
+            {"customer_type": "retail", "manager_id": None, "aum": 5.0},               # mass
+            {**corporate, "aum": 6e6, "deposits": 6e6},                                # mid
+            {**corporate, "aum": 1e3, "deposits": None},                               # corporate without a level
+            {"customer_type": "retail", "manager_id": None, "aum": 2e6},               # core
+        ]
+    )
+    order = ["C006", "C003", "C002", "C001", "C004", "C005"]
+    for cap in range(1, 8):
+        result = assign_books(frame, _with(params, cap=cap))
+        placed = set(frame["customer_id"][result.assignment == "assigned"])
+        assert placed == set(order[: max(cap - 1, 0)]), cap
+    result = assign_books(frame, params)
+    assert result.books["corporate"].tolist() == [4] and result.books["tier_core"].tolist() == [1]
+    red = assign_books(frame.assign(has_contact=False), params).red_list
+    assert red["customer_id"].tolist() == ["C006", "C003", "C000", *order[2:]]
+    assert red["tier"].isna().tolist() == [False, False, False, True, True, True, True]
+
+
 def test_claims_for_a_manager_of_another_branch_are_reported(params):
     frame = customers([{"branch_id": "B1", "manager_id": "M1", "aum": 1}, {"branch_id": "B2", "manager_id": None, "aum": 1}])
     claims = pd.DataFrame({"customer_id": ["C001"], "manager_id": ["M1"]})
@@ -156,15 +181,28 @@ def banks(draw):
     managers = [f"M{i}" for i in range(draw(st.integers(1, 4)))]
     rows = []
     for i in range(n):
+        kind = draw(st.sampled_from(["retail", "retail", "merchant", "corporate"]))
+        aum = draw(st.sampled_from([0.0, 5_000.0, 20_000.0, 80_000.0, 500_000.0, 3_000_000.0, 6_000_000.0, 20_000_000.0]))
         rows.append(
             {
                 "customer_id": f"C{i:03d}",
                 "branch_id": f"B{draw(st.integers(0, n_branches - 1))}",
                 "manager_id": draw(st.one_of(st.none(), st.sampled_from(managers))),
-                "aum": draw(st.sampled_from([0.0, 5_000.0, 20_000.0, 80_000.0, 500_000.0, 3_000_000.0])),
+                "customer_type": kind,
+                "aum": aum,
+                "deposits": aum if kind == "corporate" else np.nan,
             }
         )
     return pd.DataFrame(rows), draw(st.integers(1, 12))
+
+
+def _assignment_order(frame, params):
+    """(retail, tier or corporate level, AUM) of each customer: larger is assigned first."""
+    out = apply_rules(frame, params)
+    tier, level = out["tier"].cat.codes.to_numpy(), out["corporate_level"].cat.codes.to_numpy()
+    return pd.Series(
+        [(1, t, a) if t >= 0 else (0, c, a) for t, c, a in zip(tier, level, frame["aum"], strict=True)], index=frame.index
+    )
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -183,7 +221,8 @@ def test_assignment_properties(params, bank):
         # never exceeds the cap when room exists; over-cap books only keep what they had
         assert load <= max(cap, start)
         assert load == start or load <= cap
-    for branch, part in pd.DataFrame({"b": frame["branch_id"], "m": after, "aum": frame["aum"], "new": before.isna()}).groupby("b"):
+    order = _assignment_order(frame, params)
+    for branch, part in pd.DataFrame({"b": frame["branch_id"], "m": after, "order": order, "new": before.isna()}).groupby("b"):
         books = loads_after[loads_after.index.get_level_values(0) == branch]
         left = part[part["m"].isna()]
         if len(left) and len(books):
@@ -191,8 +230,8 @@ def test_assignment_properties(params, bank):
             assert (books >= cap).all()
         placed = part[part["new"] & part["m"].notna()]
         if len(left) and len(placed):
-            # higher tiers first: nobody left behind is richer than someone placed
-            assert left["aum"].max() <= placed["aum"].min()
+            # retail tiers first, then corporate levels: nobody left behind ranks above someone placed
+            assert max(left["order"]) <= min(placed["order"])
         # balancing: a manager who got new customers is at most one above any book with room
         got_new = placed["m"].unique()
         for manager in got_new:

@@ -69,3 +69,10 @@ def test_a_letter_with_no_data_leaves_the_group_unknown():
 def test_a_missing_value_counts_as_not_holding(age):
     frame = customers([{"aum": RICH, "age": age, "n_products": 1}, {"aum": RICH, "age": 30, "n_products": 1}])
     assert man_group(frame, ManParams())[0].tolist() == ["M-a-N", "M-A-N"]
+
+
+def test_corporate_customers_get_no_man_group():
+    frame = customers([{"aum": RICH, "age": ADULT, "n_products": NEEDY, "customer_type": kind} for kind in ("retail", "merchant", "corporate")])
+    group, priority = man_group(frame, ManParams())
+    assert group.astype(object).tolist()[:2] == ["M-A-N", "M-A-N"] and group.isna().tolist() == [False, False, True]
+    assert priority.isna().tolist() == [False, False, True]

@@ -76,3 +76,17 @@ def test_migration_tables_of_branches_add_up_to_the_bank(params):
 
 def test_migration_tables_need_the_previous_period(params):
     assert migration_tables(customers([{"aum": 1}]), params) == {}
+
+
+def test_corporate_customers_are_out_of_the_retail_migration(params):
+    frame = customers(
+        [
+            {"customer_type": "corporate", "aum_prev": 5_000, "aum": 20_000_000},
+            {"customer_type": "merchant", "aum_prev": 5_000, "aum": 60_000},
+            {"customer_type": "retail", "aum_prev": 2_000_000, "aum": 400_000},
+        ]
+    )
+    tables = migration_tables(frame, params)
+    assert tables["migration"].to_numpy().sum() == 2 and tables["vip_migration"].to_numpy().sum() == 2
+    assert tables["migration"].loc["mass", "quality"] == 1 and tables["migration"].loc["core", "key"] == 1
+    assert "C000" not in set(tables["upgraded"]["customer_id"]) | set(tables["downgraded"]["customer_id"])

@@ -46,17 +46,29 @@ def test_missing_values_get_no_band(params):
     assert bands.isna().tolist() == [True, False, True]
 
 
+CUSTOMER_ROWS = st.lists(
+    st.tuples(st.floats(min_value=0, max_value=1e10, allow_nan=False), st.sampled_from(["retail", "merchant", "corporate"])),
+    min_size=1,
+    max_size=50,
+)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.floats(min_value=0, max_value=1e10, allow_nan=False), min_size=1, max_size=50))
-def test_every_customer_gets_exactly_one_tier_and_more_aum_never_lowers_it(params, values):
-    values = sorted(values)
-    tiers = assign_bands(pd.Series(values), params.schemes.tier)
-    assert tiers.notna().all()
-    codes = tiers.cat.codes.to_numpy()
-    assert (np.diff(codes) >= 0).all()
-    for value, tier in zip(values, tiers, strict=True):
-        band = next(b for b in params.schemes.tier.bands if b.code == tier)
-        assert band.lower <= value and (band.upper is None or value < band.upper)
+@given(CUSTOMER_ROWS)
+def test_every_retail_and_merchant_customer_gets_exactly_one_tier_and_more_aum_never_lowers_it(params, rows):
+    rows = sorted(rows)
+    frame = customers([{"aum": aum, "customer_type": kind, "deposits": aum if kind == "corporate" else None} for aum, kind in rows])
+    out = apply_rules(frame, params)
+    corporate = (frame["customer_type"] == "corporate").to_numpy()
+    for column, scheme in (("tier", params.schemes.tier), ("vip_level", params.schemes.vip)):
+        assert out[column][corporate].isna().all(), f"a corporate customer got a {column}"
+        bands = out[column][~corporate]
+        assert bands.notna().all()
+        assert (np.diff(bands.cat.codes.to_numpy()) >= 0).all()
+        for value, code in zip(frame["aum"][~corporate], bands, strict=True):
+            band = next(b for b in scheme.bands if b.code == code)
+            assert band.lower <= value and (band.upper is None or value < band.upper)
+    assert out["corporate_level"][corporate].notna().all() and out["corporate_level"][~corporate].isna().all()
 
 
 BASE = [

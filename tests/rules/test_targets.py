@@ -110,7 +110,7 @@ def test_year_to_date_target_uses_the_working_days_so_far():
 
 def _run_params(params, tmp_path, **targets):
     settings = TargetParams(**targets)
-    return params.model_copy(update={"rules": params.rules.model_copy(update={"targets": settings})})
+    return params.model_copy(update={"targets": settings})
 
 
 def test_target_tables_of_a_run(params, tmp_path):

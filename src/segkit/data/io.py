@@ -160,7 +160,9 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     return path
 
 
-def load_customers(path: str | os.PathLike[str], mapping: MappingParams | None = None) -> pd.DataFrame:
+def load_customers(
+    path: str | os.PathLike[str], mapping: MappingParams | None = None, keep: Iterable[str] = ()
+) -> pd.DataFrame:
     """Read a bank's export, map it to the canonical table and validate it.
 
     Parameters
@@ -170,6 +172,9 @@ def load_customers(path: str | os.PathLike[str], mapping: MappingParams | None =
     mapping : MappingParams, optional
         How the export's columns become canonical ones; ``None`` when the
         export already uses canonical names.
+    keep : iterable of str
+        Non-canonical columns to keep when present, without making them model
+        features: the columns the rules read (:func:`segkit.rules.rule_inputs`).
 
     Returns
     -------
@@ -189,4 +194,4 @@ def load_customers(path: str | os.PathLike[str], mapping: MappingParams | None =
 
     mapping = mapping or MappingParams()
     raw = read_table(path, text_columns=source_text_columns(mapping))
-    return validate_customers(apply_mapping(raw, mapping), source=str(path))
+    return validate_customers(apply_mapping(raw, mapping, keep), source=str(path))

@@ -11,8 +11,14 @@ A mapping (:class:`segkit.config.MappingParams`, a YAML file under
 5. ``constants``: set a column to one value (e.g. a single branch);
 6. derive ``n_products`` from the product flags and ``credit_card`` when it
    is absent;
-7. keep the canonical columns, the PII columns and the declared
-   ``features``; drop the rest.
+7. keep the canonical columns, the PII columns, the declared ``features``
+   and the columns the rules read (``keep``, see
+   :func:`segkit.rules.rule_inputs`); drop the rest.
+
+Only ``features`` become model features: the churn model and the segmenter
+read canonical columns and the declared features, never a column kept only
+because a rule reads it (e.g. ``financing_share``, read by the corporate
+review, or a ``head_office_relationship`` flag read by a corporate level).
 
 Example (``params/mappings/churn_modelling.yaml``)::
 
@@ -26,6 +32,7 @@ Example (``params/mappings/churn_modelling.yaml``)::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -104,7 +111,7 @@ def source_text_columns(mapping: MappingParams) -> list[str]:
     return sorted(text | {source for source, target in mapping.rename.items() if target in text})
 
 
-def apply_mapping(raw: pd.DataFrame, mapping: MappingParams) -> pd.DataFrame:
+def apply_mapping(raw: pd.DataFrame, mapping: MappingParams, keep: Iterable[str] = ()) -> pd.DataFrame:
     """Apply a mapping to a bank's export (see the module docstring).
 
     Parameters
@@ -113,12 +120,17 @@ def apply_mapping(raw: pd.DataFrame, mapping: MappingParams) -> pd.DataFrame:
         The export as read (:func:`segkit.data.io.read_table`).
     mapping : MappingParams
         The mapping.
+    keep : iterable of str
+        Further columns to keep, named as after ``rename``, when the data has
+        them: the columns the rules read (:func:`segkit.rules.rule_inputs`).
+        They are not model features; absent ones are skipped (a rule on an
+        absent column never holds).
 
     Returns
     -------
     DataFrame
         Canonical columns (in schema order, values not yet validated), the
-        PII columns, then the declared features.
+        PII columns, the declared features, then the kept columns.
 
     Raises
     ------
@@ -153,5 +165,6 @@ def apply_mapping(raw: pd.DataFrame, mapping: MappingParams) -> pd.DataFrame:
             frame = frame.assign(n_products=derived)
     _require(frame, list(mapping.features), "feature column(s)")
     canonical = [name for name in CUSTOMERS.columns if name in frame.columns]
-    extras = [name for name in mapping.features if name not in canonical and name not in PII_COLUMNS]
+    wanted = [*mapping.features, *(name for name in keep if name in frame.columns)]
+    extras = [name for name in dict.fromkeys(wanted) if name not in canonical and name not in PII_COLUMNS]
     return frame[canonical + extras]

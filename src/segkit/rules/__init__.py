@@ -8,7 +8,7 @@ lives in ``params/`` (schemes, rules, playbooks); :func:`rule_problems` checks
 the rules against the schemes when the params load.
 """
 
-from segkit.rules.apply import apply_rules, check_rules, rule_columns, rule_problems
+from segkit.rules.apply import apply_rules, check_rules, rule_columns, rule_inputs, rule_problems
 from segkit.rules.assign import BookAssignment, assign_books
 from segkit.rules.corporate import CorporateReview, corporate_level, corporate_review
 from segkit.rules.migration import migration_lists, migration_matrix, migration_tables
@@ -40,6 +40,7 @@ __all__ = [
     "migration_tables",
     "playbook_table",
     "rule_columns",
+    "rule_inputs",
     "rule_problems",
     "scheme_table",
     "strategy_table",

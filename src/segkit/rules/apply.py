@@ -7,13 +7,13 @@ import pandas as pd
 from segkit.config import Condition, Params, Rule
 from segkit.errors import ParamsError
 from segkit.rules.classes import CARD_STATES, card_state, class_flags, join_classes
-from segkit.rules.conditions import conditions, frame_lookup
+from segkit.rules.conditions import columns_read, conditions, frame_lookup
 from segkit.rules.corporate import corporate_level
 from segkit.rules.man import MAN_GROUPS, man_group
 from segkit.rules.matrix import ASSET_LEVELS, FAMILIARITY, MATRIX_GROUPS, asset_level, familiarity, matrix_group, tier_to_level
 from segkit.rules.merchant import merchant_tier
 from segkit.rules.playbook import choose_actions
-from segkit.rules.schemes import assign_bands, scheme_column
+from segkit.rules.schemes import retail_bands
 
 CORE_COLUMNS = [
     "tier", "vip_level", "corporate_level", "merchant_tier", "service_level", "classes",
@@ -32,6 +32,33 @@ _VALUE_OPS = ("==", "!=", "in", "not_in")
 def rule_columns(params: Params) -> list[str]:
     """The names of the columns :func:`apply_rules` returns, in order."""
     return CORE_COLUMNS + [f"class_{rule.code}" for rule in params.rules.classes] + LATE_COLUMNS
+
+
+def rule_inputs(params: Params) -> list[str]:
+    """The input columns the schemes and rules read, in a fixed order.
+
+    The columns of the tier, VIP and corporate schemes and the merchant
+    measures; every column a class rule, a MAN letter, a playbook rule or a
+    corporate ``by_rule`` level reads; and the corporate review's
+    ``share_column``. Columns segkit computes (:func:`rule_columns`) are left
+    out. The mapping keeps these columns (``keep`` of
+    :func:`segkit.data.mapping.apply_mapping`), so a rule does not lose its
+    input when the column is not canonical, and they do not become model
+    features.
+    """
+    schemes, rules = params.schemes, params.rules
+    names = [schemes.tier.column, schemes.vip.column]
+    if schemes.corporate is not None:
+        names.append(schemes.corporate.column)
+        names += [name for level in getattr(schemes.corporate, "by_rule", []) for name in sorted(columns_read(level.when))]
+    if schemes.merchant is not None:
+        names += schemes.merchant.measures
+    read = [rule.when for rule in rules.classes] + [rules.man.money, rules.man.authority, rules.man.need]
+    read += [rule.when for rule in rules.playbook.rules] if rules.playbook is not None else []
+    names += [name for rule in read for name in sorted(columns_read(rule))]
+    names.append(rules.corporate_review.share_column)
+    computed = set(rule_columns(params))
+    return [name for name in dict.fromkeys(names) if name not in computed]
 
 
 def _codes(params: Params) -> dict[str, list[str]]:
@@ -127,6 +154,12 @@ def apply_rules(frame: pd.DataFrame, params: Params) -> pd.DataFrame:
     params, so it runs unchanged on Dask partitions. Optional columns that are
     absent give ``<NA>`` (or ``False`` for class flags), never an error.
 
+    Corporate customers (``customer_type == "corporate"``) are not part of the
+    retail pyramid: they get a ``corporate_level`` but no ``tier``,
+    ``vip_level``, ``asset_level``, ``matrix_group`` or MAN group (``<NA>``);
+    their ``familiarity`` (contacts and KYC) is kept, and the playbook gives
+    them the corporate actions.
+
     Parameters
     ----------
     frame : DataFrame
@@ -153,8 +186,8 @@ def apply_rules(frame: pd.DataFrame, params: Params) -> pd.DataFrame:
     check_rules(params)
     schemes, rules = params.schemes, params.rules
     out: dict[str, pd.Series] = {
-        "tier": assign_bands(scheme_column(frame, schemes.tier), schemes.tier),
-        "vip_level": assign_bands(scheme_column(frame, schemes.vip), schemes.vip),
+        "tier": retail_bands(frame, schemes.tier),
+        "vip_level": retail_bands(frame, schemes.vip),
         "corporate_level": corporate_level(frame, schemes.corporate),
     }
     out["merchant_tier"], out["service_level"] = merchant_tier(frame, schemes.merchant)

@@ -14,6 +14,12 @@ Steps, per branch (seed 000):
    cap-sized book per manager, and the red list 红名单 of customers without
    usable contact details.
 
+"Highest tier first" is the order of the retail pyramid (seed 000).
+Corporate customers have no retail tier but still need a manager: they come
+after every retail tier, highest corporate level first (shipped scheme: Gold,
+High-end, Mid, General), then corporate customers without a level and retail
+customers without a tier (no AUM).
+
 Managers are the ``(branch_id, manager_id)`` pairs found in the data plus an
 optional roster (managers with no customers yet); a manager id in two
 branches holds two books.
@@ -30,7 +36,8 @@ import pandas as pd
 
 from segkit.config import Params
 from segkit.errors import SegkitError
-from segkit.rules.schemes import band_positions
+from segkit.rules.corporate import corporate_level
+from segkit.rules.schemes import is_corporate, retail_positions
 
 ASSIGNMENT_DTYPE = pd.CategoricalDtype(["existing", "claimed", "assigned", "unassigned"])
 
@@ -47,8 +54,9 @@ class BookAssignment:
         Categorical: ``existing``, ``claimed``, ``assigned`` or ``unassigned``.
     books : DataFrame
         One row per manager: ``branch_id``, ``manager_id``, ``customers``,
-        ``cap``, ``room``, ``over_cap``, ``existing``, ``new`` and
-        ``tier_<code>`` counts.
+        ``cap``, ``room``, ``over_cap``, ``existing``, ``new``,
+        ``tier_<code>`` counts (highest tier first) and ``corporate`` (the
+        corporate customers, who have no tier).
     branches : DataFrame
         One row per branch: ``customers``, ``managers``, ``capacity``,
         ``assigned``, ``unassigned``, ``managers_over_cap``,
@@ -56,8 +64,8 @@ class BookAssignment:
     red_list : DataFrame
         Customers without usable contact details (``has_contact`` false, or
         ``phone`` missing or blank where the data has it): ``customer_id``,
-        ``branch_id``, ``manager_id``, ``tier``, ``aum`` (per branch, highest
-        tier first).
+        ``branch_id``, ``manager_id``, ``tier``, ``aum`` (per branch, in the
+        order of assignment: highest tier first, corporate customers after).
     """
 
     manager_id: pd.Series
@@ -88,14 +96,32 @@ def _warn_ignored_claims(ignored: dict[str, np.ndarray]) -> None:
         warnings.warn("assignment.claims: claims not applied; " + "; ".join(parts), UserWarning, stacklevel=3)
 
 
+def _computed_codes(frame: pd.DataFrame, column: str, codes: list[str]) -> np.ndarray | None:
+    """Positions of an ordered rule column (``tier``, ``corporate_level``) when the frame holds it with ``codes``."""
+    values = frame.get(column)
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == codes:
+        return values.cat.codes.to_numpy().astype("int16")
+    return None
+
+
 def _tier_positions(frame: pd.DataFrame, params: Params) -> np.ndarray:
     scheme = params.schemes.tier
-    tier = frame.get("tier")
-    if isinstance(tier, pd.Series) and isinstance(tier.dtype, pd.CategoricalDtype) and list(tier.cat.categories) == scheme.codes:
-        return tier.cat.codes.to_numpy().astype("int16")
+    tier = _computed_codes(frame, "tier", scheme.codes)
+    if tier is not None:
+        return tier
     if scheme.column not in frame.columns:
         raise SegkitError(f"book assignment needs 'tier' or '{scheme.column}' to order customers")
-    return band_positions(frame[scheme.column], scheme)
+    return retail_positions(frame[scheme.column], frame, scheme)
+
+
+def _assignment_ranks(frame: pd.DataFrame, params: Params, tier: np.ndarray) -> np.ndarray:
+    """Order of assignment, highest first: retail tiers, then corporate levels, then the rest (0)."""
+    scheme = params.schemes.corporate
+    n_levels = len(scheme.codes) if scheme is not None else 0
+    level = _computed_codes(frame, "corporate_level", scheme.codes) if scheme is not None else None
+    if level is None:
+        level = corporate_level(frame, scheme).cat.codes.to_numpy().astype("int16")
+    return np.where(tier >= 0, n_levels + 1 + tier, np.where(level >= 0, 1 + level, 0)).astype("int16")
 
 
 def _group_ranks(groups: np.ndarray) -> np.ndarray:
@@ -137,11 +163,12 @@ def assign_books(
     ----------
     frame : DataFrame
         Customers: ``customer_id``, ``branch_id``, ``aum``; optional
-        ``manager_id`` (``<NA>`` = unassigned), ``tier`` (else computed from
-        the tier scheme) and ``has_contact``.
+        ``manager_id`` (``<NA>`` = unassigned), ``tier`` and
+        ``corporate_level`` (else computed from the schemes),
+        ``customer_type`` and ``has_contact``.
     params : Params
-        ``assignment`` (cap, per-branch caps, roster and claims files) and
-        ``schemes.tier``.
+        ``assignment`` (cap, per-branch caps, roster and claims files),
+        ``schemes.tier`` and ``schemes.corporate``.
     managers : DataFrame, optional
         Roster (``branch_id``, ``manager_id``); defaults to ``assignment.managers``.
     claims : DataFrame, optional
@@ -162,6 +189,7 @@ def assign_books(
         manager = pd.Series(pd.NA, index=frame.index, dtype="str")
     customer_ids = frame["customer_id"].astype("str")
     tier = _tier_positions(frame, params)
+    rank = _assignment_ranks(frame, params, tier)
     aum = pd.to_numeric(frame["aum"], errors="coerce").to_numpy("float64", na_value=np.nan)
 
     roster = managers if managers is not None else _read_table(settings.managers, ["branch_id", "manager_id"], "managers")
@@ -203,7 +231,7 @@ def assign_books(
         unique = np.r_[True, row[1:] != row[:-1]] if len(row) else np.zeros(0, bool)
         row, book = row[unique], book[unique]
         id_rank = pd.factorize(customer_ids.iloc[row], sort=True)[0]
-        order = np.lexsort((id_rank, -aum[row], -tier[row], book))
+        order = np.lexsort((id_rank, -aum[row], -rank[row], book))
         row, book = row[order], book[order]
         accepted = _group_ranks(book) < np.maximum(cap - load, 0)[book]
         ignored["no room under the claiming manager's cap"] = customer_ids.to_numpy()[row[~accepted]]
@@ -212,11 +240,11 @@ def assign_books(
         load += np.bincount(book[accepted], minlength=n_books)
         _warn_ignored_claims(ignored)
 
-    # 3. least-loaded first, highest tier first
+    # 3. least-loaded first, highest tier first (corporate customers after the retail tiers)
     pool = np.flatnonzero(manager_of < 0)
     if len(pool) and n_books:
         id_rank = pd.factorize(customer_ids.iloc[pool], sort=True)[0]
-        pool = pool[np.lexsort((id_rank, -np.nan_to_num(aum[pool], nan=-np.inf), -tier[pool], customer_branch[pool]))]
+        pool = pool[np.lexsort((id_rank, -np.nan_to_num(aum[pool], nan=-np.inf), -rank[pool], customer_branch[pool]))]
         pool_branch = customer_branch[pool]
         demand = np.bincount(pool_branch, minlength=len(branch_ids))
         level = _water_level(book_branch_code, load, cap, demand)
@@ -241,13 +269,13 @@ def assign_books(
     return BookAssignment(
         manager_id=manager_id,
         assignment=assignment,
-        books=_books(params, book_branch, book_manager, cap, existing, load, manager_of, tier),
+        books=_books(params, book_branch, book_manager, cap, existing, load, manager_of, tier, is_corporate(frame)),
         branches=_branches(branch_ids, customer_branch, book_branch_code, branch_cap, manager_of, load, cap),
-        red_list=_red_list(frame, manager_id, tier, params),
+        red_list=_red_list(frame, manager_id, tier, rank, params),
     )
 
 
-def _books(params, book_branch, book_manager, cap, existing, load, manager_of, tier) -> pd.DataFrame:
+def _books(params, book_branch, book_manager, cap, existing, load, manager_of, tier, corporate) -> pd.DataFrame:
     codes = params.schemes.tier.codes
     k = len(codes)
     n_books = len(book_branch)
@@ -267,6 +295,7 @@ def _books(params, book_branch, book_manager, cap, existing, load, manager_of, t
     )
     for position in range(k - 1, -1, -1):
         books[f"tier_{codes[position]}"] = counts[:, position].astype("int64")
+    books["corporate"] = np.bincount(manager_of[corporate & (manager_of >= 0)], minlength=n_books).astype("int64")
     return books
 
 
@@ -292,7 +321,7 @@ def _branches(branch_ids, customer_branch, book_branch_code, branch_cap, manager
     )
 
 
-def _red_list(frame: pd.DataFrame, manager_id: pd.Series, tier: np.ndarray, params: Params) -> pd.DataFrame:
+def _red_list(frame: pd.DataFrame, manager_id: pd.Series, tier: np.ndarray, rank: np.ndarray, params: Params) -> pd.DataFrame:
     columns = ["customer_id", "branch_id", "manager_id", "tier", "aum"]
     if "has_contact" not in frame.columns and "phone" not in frame.columns:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "aum" else "str") for c in columns})
@@ -312,8 +341,8 @@ def _red_list(frame: pd.DataFrame, manager_id: pd.Series, tier: np.ndarray, para
             "manager_id": manager_id[lost],
             "tier": pd.Series(np.where(lost_tier >= 0, codes[np.clip(lost_tier, 0, None)], None), index=rows.index, dtype="str"),
             "aum": pd.to_numeric(rows["aum"], errors="coerce"),
-            "_tier": lost_tier,
+            "_rank": rank[lost],
         }
     )
-    table = table.sort_values(["branch_id", "_tier", "aum", "customer_id"], ascending=[True, False, False, True], kind="stable")
-    return table.drop(columns="_tier").reset_index(drop=True)
+    table = table.sort_values(["branch_id", "_rank", "aum", "customer_id"], ascending=[True, False, False, True], kind="stable")
+    return table.drop(columns="_rank").reset_index(drop=True)

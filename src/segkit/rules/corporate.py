@@ -17,7 +17,7 @@ import pandas as pd
 from segkit.config import CorporateReviewParams, LevelScheme, Params, Scheme
 from segkit.rules.conditions import frame_lookup, holds
 from segkit.rules.ranking import rank_progress
-from segkit.rules.schemes import band_positions, scheme_dtype
+from segkit.rules.schemes import band_positions, is_corporate, scheme_dtype
 
 
 def corporate_level(frame: pd.DataFrame, scheme: Scheme | None) -> pd.Series:
@@ -42,7 +42,7 @@ def corporate_level(frame: pd.DataFrame, scheme: Scheme | None) -> pd.Series:
         for level in scheme.by_rule:
             codes = np.where(holds(level.when, lookup, n), np.maximum(codes, scheme.codes.index(level.code)), codes)
     if "customer_type" in frame.columns:
-        codes = np.where(frame["customer_type"].isin(["corporate"]).to_numpy(dtype=bool), codes, -1)
+        codes = np.where(is_corporate(frame), codes, -1)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=scheme_dtype(scheme)), index=frame.index)
 
 
@@ -126,7 +126,7 @@ def corporate_review(frame: pd.DataFrame, params: Params | CorporateReviewParams
     if "has_loan" in frame.columns:
         reviewed |= frame["has_loan"].isin([True, 1]).to_numpy(dtype=bool)
     if "customer_type" in frame.columns:
-        reviewed &= frame["customer_type"].isin(["corporate"]).to_numpy(dtype=bool)
+        reviewed &= is_corporate(frame)
     share = _numbers(frame, review.share_column)
     standard = share.where(share.notna() & (share < 1), review.fund_return_min)
     below_fund = ~(rate >= standard)

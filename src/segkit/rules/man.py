@@ -16,7 +16,9 @@ and their priority (difficulty coefficient, work 1–3 first) follow seed 002:
 == ======= ===============================================================
 
 A letter whose rule reads no column the data has cannot be judged; then
-every customer's MAN group is ``<NA>``.
+every customer's MAN group is ``<NA>``. Corporate customers get no MAN group:
+like the three-split matrix it sorts the retail book (seed 002), and the
+corporate book is worked by corporate level (seed 004).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import pandas as pd
 
 from segkit.config import ManParams
 from segkit.rules.conditions import columns_read, frame_lookup, holds
+from segkit.rules.schemes import is_corporate
 
 MAN_GROUPS = ["M-A-N", "M-A-n", "M-a-N", "m-A-N", "m-a-N", "m-A-n", "M-a-n", "m-a-n"]
 """The eight groups in priority order (priority = position + 1)."""
@@ -58,13 +61,13 @@ def man_letters(
 def man_group(
     frame: pd.DataFrame, params: ManParams, computed: dict[str, pd.Series] | None = None
 ) -> tuple[pd.Series, pd.Series]:
-    """The MAN group (categorical) and its priority 1–8 (``Int8``) of every customer."""
+    """The MAN group (categorical) and its priority 1–8 (``Int8``) of every customer (``<NA>`` for corporate ones)."""
     letters = man_letters(frame, params, computed)
     if letters is None:
         codes = np.full(len(frame), -1, dtype="int8")
     else:
         bits = letters["money"].astype("int8") * 4 + letters["authority"].astype("int8") * 2 + letters["need"].astype("int8")
-        codes = _BY_BITS[bits]
+        codes = np.where(is_corporate(frame), -1, _BY_BITS[bits]).astype("int8")
     group = pd.Series(pd.Categorical.from_codes(codes, dtype=MAN_DTYPE), index=frame.index)
     priority = pd.Series(pd.array(np.where(codes >= 0, codes + 1, 0), dtype="Int8"), index=frame.index)
     return group, priority.mask(codes < 0)

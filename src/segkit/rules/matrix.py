@@ -1,6 +1,7 @@
 """The three-split matrix 三分: asset level × familiarity → nine groups.
 
-Asset levels (high / mid / low) come from the retail tiers. Familiarity
+Asset levels (high / mid / low) come from the retail tiers, so corporate
+customers (no tier) have no asset level and no matrix group. Familiarity
 熟悉程度 combines contact frequency (``contacts_12m``) and how much the bank
 knows (``kyc_completeness``): each is graded 0 / 1 / 2 and the grades are
 added, so neither input alone decides it (see

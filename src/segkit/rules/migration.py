@@ -1,4 +1,8 @@
-"""Tier migration between two periods (``aum_prev`` → ``aum``), for the pyramid and the VIP levels."""
+"""Tier migration between two periods (``aum_prev`` → ``aum``), for the pyramid and the VIP levels.
+
+Corporate customers are not part of the retail pyramid, so they are neither
+counted nor listed.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,22 @@ import pandas as pd
 
 from segkit.config import Params, Scheme
 from segkit.errors import SegkitError
-from segkit.rules.schemes import band_positions
+from segkit.rules.schemes import retail_positions
 
 
 def _positions(frame: pd.DataFrame, scheme: Scheme) -> tuple[np.ndarray, np.ndarray]:
     missing = [column for column in (scheme.column, "aum_prev") if column not in frame.columns]
     if missing:
         raise SegkitError(f"tier migration needs columns {missing}, which the data does not have")
-    return band_positions(frame["aum_prev"], scheme), band_positions(frame[scheme.column], scheme)
+    return retail_positions(frame["aum_prev"], frame, scheme), retail_positions(frame[scheme.column], frame, scheme)
 
 
 def migration_matrix(frame: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
     """Customers by previous tier (rows, from ``aum_prev``) and current tier (columns).
 
     Every band of the scheme is a row and a column, lowest first, even when
-    empty. Customers without ``aum_prev`` (new customers) are not counted.
+    empty. Customers without ``aum_prev`` (new customers) and corporate
+    customers are not counted.
 
     Parameters
     ----------

@@ -2,6 +2,11 @@
 
 A scheme (:class:`~segkit.config.Scheme`) is validated when the params load:
 sorted, contiguous, non-negative bands with unique codes and an open top.
+
+The retail pyramid and the VIP levels (``schemes.tier``, ``schemes.vip``)
+describe retail and merchant customers: corporate customers
+(``customer_type == "corporate"``) get neither (:func:`retail_bands`), they
+have their own levels (``schemes.corporate``).
 """
 
 from __future__ import annotations
@@ -48,6 +53,35 @@ def assign_bands(values: pd.Series, scheme: Scheme) -> pd.Series:
     """
     codes = band_positions(values, scheme)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=scheme_dtype(scheme)), index=values.index)
+
+
+def is_corporate(frame: pd.DataFrame) -> np.ndarray:
+    """Rows with ``customer_type == "corporate"``; none without a ``customer_type`` column."""
+    if "customer_type" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return frame["customer_type"].isin(["corporate"]).to_numpy(dtype=bool)
+
+
+def retail_positions(values: pd.Series, frame: pd.DataFrame, scheme: Scheme) -> np.ndarray:
+    """:func:`band_positions` of a retail scheme: ``-1`` for the corporate rows of ``frame``."""
+    positions = band_positions(values, scheme)
+    positions[is_corporate(frame)] = -1
+    return positions
+
+
+def retail_bands(frame: pd.DataFrame, scheme: Scheme) -> pd.Series:
+    """The band of a retail scheme (pyramid tier, VIP level) of every customer.
+
+    Like :func:`assign_bands` on the scheme's column, but corporate customers
+    get ``<NA>``: they are not part of the retail pyramid.
+
+    Raises
+    ------
+    SegkitError
+        If the frame lacks the scheme's column.
+    """
+    codes = retail_positions(scheme_column(frame, scheme), frame, scheme)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=scheme_dtype(scheme)), index=frame.index)
 
 
 def scheme_column(frame: pd.DataFrame, scheme: Scheme) -> pd.Series:

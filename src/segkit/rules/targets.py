@@ -287,7 +287,7 @@ def target_tables(params: Params, managers: pd.DataFrame, measured: pd.DataFrame
     Parameters
     ----------
     params : Params
-        ``rules.targets`` (annual targets, calendar, actuals or measure,
+        ``targets`` (annual targets, calendar, actuals or measure,
         period) and ``as_of``.
     managers : DataFrame
         ``branch_id`` and ``manager_id`` of every book (``BookAssignment.books``).
@@ -304,7 +304,7 @@ def target_tables(params: Params, managers: pd.DataFrame, measured: pd.DataFrame
         ``<year>-YTD`` for an actuals CSV, the quarter of ``as_of`` for a
         measure). Empty when no annual target is set.
     """
-    settings = params.rules.targets
+    settings = params.targets
     annual = load_targets(settings)
     if annual.empty:
         return {}
