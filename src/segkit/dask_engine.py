@@ -47,8 +47,9 @@ from segkit.data.mapping import apply_mapping, source_text_columns
 from segkit.data.schema import validate_customers
 from segkit.engine import BranchResult, _merge_problems, collect_branches, score_branch
 from segkit.errors import DataValidationError, Problem, SegkitError
+from segkit.rules import rule_inputs
 from segkit.scored import write_parquet
-from segkit.stages import Models, fit_models, fit_sample, merge_samples
+from segkit.stages import Models, data_profile, fit_models, fit_sample, merge_profiles, merge_samples
 from segkit.threads import available_cores, limit_threads, thread_environment
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ class PartitionCheck:
     """What checking one partition found."""
 
     rows: int = 0
+    profile: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     branches: list[str] = field(default_factory=list)
@@ -168,7 +170,7 @@ def check_partition(raw: pd.DataFrame, number: int, params: Params, source: str,
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            batch = validate_customers(apply_mapping(_plain_text(raw), params.data.mapping), source=source)
+            batch = validate_customers(apply_mapping(_plain_text(raw), params.data.mapping, rule_inputs(params)), source=source)
         except DataValidationError as exc:
             problems = exc.problems
         else:
@@ -179,7 +181,8 @@ def check_partition(raw: pd.DataFrame, number: int, params: Params, source: str,
     target = Path(staging) / f"part-{number:06d}.parquet"
     write_parquet(target, batch.assign(_segkit_partition=number, _segkit_row=np.arange(len(batch))))
     branches = sorted(batch["branch_id"].astype("str").unique())
-    check = PartitionCheck(rows=len(batch), warnings=messages, branches=branches, staged=str(target))
+    check = PartitionCheck(rows=len(batch), profile=data_profile(batch), warnings=messages, branches=branches,
+                           staged=str(target))
     return check, fit_sample(batch, params.scale.fit_sample, params.seed)
 
 
@@ -223,6 +226,7 @@ class CheckedInput:
     branches: list[str]
     sample: pd.DataFrame
     rows: int
+    profile: dict[str, Any]
 
 
 def check_input(client: Client, path: Path, params: Params, staging: Path, params_future: Any) -> CheckedInput:
@@ -250,7 +254,8 @@ def check_input(client: Client, path: Path, params: Params, staging: Path, param
     if not rows:
         raise DataValidationError([Problem("<table>", "has no customer rows")], source=str(path))
     branches = sorted({branch for summary in summaries for branch in summary.branches})
-    return CheckedInput(staged, branches, sample, rows)
+    profile = merge_profiles(summary.profile for summary in summaries if summary.profile is not None)
+    return CheckedInput(staged, branches, sample, rows, profile)
 
 
 # ------------------------------------------------------------------ pass 3: score
@@ -320,6 +325,7 @@ def score_dask(
             params_future = client.scatter(params, broadcast=True, hash=False)
             checked = check_input(client, path, params, staging, params_future)
             models = fit_models(checked.sample, params)
+            models.metrics["data"] = checked.profile
             models_future = client.scatter(models, broadcast=True, hash=False)
             results = score_branches(client, checked, out, params_future, models_future)
     except (FileNotFoundError, PermissionError) as exc:

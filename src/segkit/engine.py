@@ -26,14 +26,17 @@ from segkit.data.mapping import apply_mapping, source_text_columns
 from segkit.data.schema import validate_customers
 from segkit.errors import DataValidationError, Problem, SegkitError
 from segkit.paths import branch_slug
+from segkit.rules import rule_inputs
 from segkit.scored import write_customers, write_parquet
 from segkit.stages import (
     Models,
     assign_branches,
     bank_tables,
     combine_tables,
+    data_profile,
     fit_models,
     fit_sample,
+    merge_profiles,
     merge_samples,
     score_rows,
 )
@@ -74,6 +77,7 @@ def score_frame(customers: pd.DataFrame, params: Params) -> ScoredBank:
     """
     customers = customers.reset_index(drop=True)
     models = fit_models(fit_sample(customers, params.scale.fit_sample, params.seed), params)
+    models.metrics["data"] = merge_profiles([data_profile(customers)])
     scored, tables = assign_branches(score_rows(customers, params, models), params)
     tables.update(bank_tables(tables, _corporate(scored), params))
     tables.update(models.tables)
@@ -124,6 +128,7 @@ class StagedInput:
     parts: dict[str, list[Path]]
     sample: pd.DataFrame
     rows: int
+    profile: dict[str, object]
 
 
 def stage_input(path: Path, params: Params, stage: Path) -> StagedInput:
@@ -138,17 +143,19 @@ def stage_input(path: Path, params: Params, stage: Path) -> StagedInput:
     problems: list[Problem] = []
     parts: dict[str, list[Path]] = {}
     samples: list[pd.DataFrame] = []
+    profiles: list[dict[str, object]] = []
     id_parts: list[pd.Series] = []
     rows = 0
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for number, raw in enumerate(iter_raw_batches(path, params)):
             try:
-                batch = validate_customers(apply_mapping(raw, params.data.mapping), source=str(path))
+                batch = validate_customers(apply_mapping(raw, params.data.mapping, rule_inputs(params)), source=str(path))
             except DataValidationError as exc:
                 problems += exc.problems
                 continue
             rows += len(batch)
+            profiles.append(data_profile(batch))
             id_parts.append(batch["customer_id"])
             samples.append(fit_sample(batch, params.scale.fit_sample, params.seed))
             for branch_id, part in batch.groupby("branch_id", sort=True, observed=True):
@@ -167,7 +174,8 @@ def stage_input(path: Path, params: Params, stage: Path) -> StagedInput:
         raise DataValidationError(_merge_problems(problems), source=str(path))
     if not rows:
         raise DataValidationError([Problem("<table>", "has no customer rows")], source=str(path))
-    return StagedInput(parts, merge_samples(samples, params.scale.fit_sample, params.seed), rows)
+    sample = merge_samples(samples, params.scale.fit_sample, params.seed)
+    return StagedInput(parts, sample, rows, merge_profiles(profiles))
 
 
 @dataclass
@@ -203,6 +211,7 @@ def score_streaming(path: Path, params: Params, out: Path) -> tuple[pd.DataFrame
     staging = out / ".staging"
     staged = stage_input(path, params, staging)
     models = fit_models(staged.sample, params)
+    models.metrics["data"] = staged.profile
     results = []
     for branch_id in sorted(staged.parts):
         frame = pd.concat([pd.read_parquet(part) for part in staged.parts[branch_id]], ignore_index=True)

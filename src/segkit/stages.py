@@ -49,6 +49,40 @@ def merge_samples(samples: Iterable[pd.DataFrame], size: int, seed: int) -> pd.D
     return fit_sample(pd.concat(list(samples), ignore_index=True), size, seed)
 
 
+def data_profile(batch: pd.DataFrame) -> dict[str, Any]:
+    """What a batch of validated rows holds: ``rows``, the canonical ``columns`` and their ``missing_values``.
+
+    Profiles of disjoint batches combine with :func:`merge_profiles`.
+    """
+    from segkit.data.schema import canonical_columns
+
+    present = [column for column in canonical_columns() if column in batch.columns]
+    missing = batch[present].isna().sum()
+    return {"rows": len(batch), "columns": present, "missing_values": {c: int(n) for c, n in missing.items() if n}}
+
+
+def merge_profiles(profiles: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The profile of the whole input (``metrics.json["data"]``) from those of its batches.
+
+    Adds ``absent``: the optional canonical columns the input lacks (the
+    features that need them were skipped).
+    """
+    from segkit.data.schema import canonical_columns, optional_columns
+
+    profiles = list(profiles)
+    seen = {column for profile in profiles for column in profile["columns"]}
+    missing: dict[str, int] = {}
+    for profile in profiles:
+        for column, count in profile["missing_values"].items():
+            missing[column] = missing.get(column, 0) + count
+    return {
+        "rows": sum(profile["rows"] for profile in profiles),
+        "columns": [column for column in canonical_columns() if column in seen],
+        "absent": [column for column in optional_columns() if column not in seen],
+        "missing_values": {column: missing[column] for column in canonical_columns() if column in missing},
+    }
+
+
 @dataclass
 class Models:
     """The fitted models of a run, with their metrics and bank-level tables."""
@@ -124,8 +158,8 @@ def assign_branches(frame: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, 
     frame = frame.assign(manager_id=books.manager_id, assignment=books.assignment)
     tables = {"books": books.books, "branch_capacity": books.branches, "red_list": books.red_list}
     tables.update(migration_tables(frame, params))
-    if params.rules.targets.measure is not None:
-        tables["target_actuals"] = measured_actuals(frame, params.rules.targets.measure)
+    if params.targets.measure is not None:
+        tables["target_actuals"] = measured_actuals(frame, params.targets.measure)
     return frame, tables
 
 

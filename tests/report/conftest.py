@@ -18,7 +18,11 @@ from segkit.fileio import sha256_path
 from segkit.scored import write_customers, write_json, write_parquet
 
 ROOT = Path(__file__).resolve().parents[2]
-REASONS = np.array(["months_inactive", "txn_count_3m", "aum_change", "tenure_months", "contacts_12m"], dtype=object)
+REASONS = {
+    "en": np.array(["inactive 6 of the last 12 months", "few transactions", "assets down 30%", "short tenure",
+                    "rarely contacted"], dtype=object),
+    "zh": np.array(["近12个月中6个月无交易", "交易少", "资产较上期下降30%", "开户时间短", "联系少"], dtype=object),
+}
 CLUSTERS = np.array(["young savers", "affluent families", "dormant", "merchants", "retirees"], dtype=object)
 
 
@@ -30,7 +34,7 @@ def fake_models(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
     score = 1 / (1 + np.exp(-(-2.5 + 0.45 * inactive + rng.normal(0, 0.6, n))))
     band = np.where(score >= 0.5, "high", np.where(score >= 0.2, "medium", "low"))
     cluster = (np.log1p(frame["aum"].to_numpy()) // 3).astype(int) % len(CLUSTERS)
-    picks = rng.permuted(np.tile(np.arange(len(REASONS)), (n, 1)), axis=1)[:, :3]
+    picks = rng.permuted(np.tile(np.arange(len(REASONS["en"])), (n, 1)), axis=1)[:, :3]
     return pd.DataFrame(
         {
             "cluster": cluster.astype("int64"),
@@ -38,9 +42,8 @@ def fake_models(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
             "churn_score": score,
             "churn_band": pd.Series(band, dtype="str"),
             "value_at_risk": score * frame["aum"].to_numpy(),
-            "churn_reason_1": pd.Series(REASONS[picks[:, 0]], dtype="str"),
-            "churn_reason_2": pd.Series(REASONS[picks[:, 1]], dtype="str"),
-            "churn_reason_3": pd.Series(REASONS[picks[:, 2]], dtype="str"),
+            **{f"churn_reason_{rank + 1}_{language}": pd.Series(words[picks[:, rank]], dtype="str")
+               for language, words in REASONS.items() for rank in range(3)},
         },
         index=frame.index,
     )

@@ -173,3 +173,18 @@ def test_an_unreachable_scheduler_is_exit_2_and_writes_nothing(scored_dir, tmp_p
     assert code == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
     assert not out.exists() and not list(tmp_path.glob(".*partial"))
+
+
+
+def test_a_report_in_english_speaks_english_throughout(scored_dir):
+    import papermill as pm
+
+    from segkit.report.html import export_html
+    from segkit.report.notebook import notebooks_dir
+
+    nb = pm.execute_notebook(str(notebooks_dir() / "branch.ipynb"), None, kernel_name="segkit", progress_bar=False,
+                             parameters={"scored_dir": str(scored_dir), "language": "en"})
+    page = export_html(nb, "branch", language="en")
+    assert "Top 20 customers by value at risk" in page and "few transactions" in page  # a churn reason, in English
+    text = re.sub(r"<img[^>]*>|[\u4e00-\u9fff]\*+", "", page)  # charts, and customers' masked names
+    assert re.findall(r".{30}[\u4e00-\u9fff]+.{10}", text) == [], "Chinese words in an English report"

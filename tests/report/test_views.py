@@ -29,8 +29,10 @@ def customers() -> pd.DataFrame:
             "churn_band": ["high", "low", "low", "high", "medium"],
             "churn_score": [0.7, 0.1, 0.05, 0.6, 0.3],
             "value_at_risk": [350_000.0, 2_000.0, 150.0, 48_000.0, 360_000.0],
-            "churn_reason_1": ["months_inactive", "a", "b", "aum_change", "c"],
-            "churn_reason_2": pd.Series(["txn_count_3m", None, None, None, None], dtype="str"),
+            "churn_reason_1_en": ["inactive 6 months", "a", "b", "assets down", "c"],
+            "churn_reason_2_en": pd.Series(["few transactions", None, None, None, None], dtype="str"),
+            "churn_reason_1_zh": ["6个月无交易", "甲", "乙", "资产下降", "丙"],
+            "churn_reason_2_zh": pd.Series(["交易少", None, None, None, None], dtype="str"),
             "asset_level": ["high", "low", "low", "mid", "high"],
         }
     )
@@ -55,14 +57,16 @@ def test_call_list_holds_each_list_with_the_right_customers(customers):
     assert by_list[views.LISTS["unassigned"]["en"]] == ["C3"]
     assert by_list[views.LISTS["red_list"]["en"]] == ["C3"]
     first = table.iloc[0]
-    assert first["reason"] == "months_inactive; txn_count_3m" and first["phone"] == "13800000001"
+    assert first["reason"] == "inactive 6 months; few transactions" and first["phone"] == "13800000001"
+    assert views.call_list(customers, "zh").iloc[0]["reason"] == "6个月无交易; 交易少"
+    assert list(views.top_churn(customers, 2, "zh")["reasons"]) == ["丙", "6个月无交易; 交易少"]
 
 
 def test_call_list_degrades_without_optional_columns(customers):
     bare = customers[["customer_id", "branch_id", "aum"]]
     assert views.call_list(bare, "zh").empty
     assert views.matrix_counts(bare, "zh").empty and views.man_summary(bare).empty
-    assert views.top_churn(bare, 5).empty and views.manager_books(bare, 800, "zh").empty
+    assert views.top_churn(bare, 5, "zh").empty and views.manager_books(bare, 800, "zh").empty
     assert set(views.branch_kpis(bare)) == {"customers", "aum_total", "aum_mean"}
 
 
@@ -89,3 +93,23 @@ def test_call_list_files_keep_full_contacts_and_are_reproducible(customers, tmp_
     rows = list(openpyxl.load_workbook(io.BytesIO(first[1].read_bytes())).active.values)
     assert rows[0][:2] == (views.t("list", "zh"), views.t("customer_id", "zh"))
     assert len(rows) - 1 == len(frame)
+
+
+def test_a_call_list_longer_than_a_sheet_continues_on_the_next(customers):
+    frame = views.call_list(customers, "en")
+    book = openpyxl.load_workbook(io.BytesIO(calls.xlsx_bytes(frame, sheet_rows=4)))
+    sheets = -(-len(frame) // 4)
+    assert sheets > 1 and book.sheetnames == ["calls", *(f"calls {number}" for number in range(2, sheets + 1))]
+    rows = [row for sheet in book.worksheets for row in list(sheet.values)[1:]]
+    assert [row[1] for row in rows] == frame["customer_id"].tolist()
+    assert all(list(sheet.values)[0] == tuple(frame.columns) for sheet in book.worksheets)
+    assert rows[0][frame.columns.get_loc("aum")] == frame["aum"].iloc[0]  # numbers stay numbers
+
+
+def test_downgraded_customers_are_listed_by_the_assets_they_lost(customers, params):
+    labels = views.band_labels(params.schemes.vip, "zh")
+    table = views.downgraded(customers, params.schemes.vip, labels, n=5)
+    assert table["customer_id"].tolist() == ["C4"]  # 100,000 -> 80,000: silver to effective
+    assert (table.loc[0, "previous"], table.loc[0, "current"]) == (labels["silver"], labels["effective"])
+    assert table.loc[0, "name"] == "赵六"
+    assert views.downgraded(customers.drop(columns="aum_prev"), params.schemes.vip, labels, n=5).empty

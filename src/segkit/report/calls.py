@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,8 @@ from segkit.fileio import write_bytes
 from segkit.report.views import call_list, t
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
+SHEET_ROWS = 1_048_575
+"""Data rows per worksheet: Excel's limit of 1,048,576 rows, less the header."""
 
 
 def _headers(frame: pd.DataFrame, language: str) -> pd.DataFrame:
@@ -30,20 +33,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
-def xlsx_bytes(frame: pd.DataFrame, sheet: str = "calls") -> bytes:
-    """An XLSX workbook of ``frame`` (one sheet, a header row) whose bytes depend only on its content.
-
-    Numbers are written as numbers, text as text (never read as a formula,
-    a number or a link, so ``0123`` and ``=x`` stay as written); missing
-    values are empty cells.
-    """
-    import xlsxwriter
-
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                     "strings_to_urls": False})
-    book.set_properties({"created": FIXED_TIME})
-    worksheet = book.add_worksheet(sheet)
+def _write_sheet(worksheet: Any, frame: pd.DataFrame) -> None:
     worksheet.write_row(0, 0, [str(column) for column in frame.columns])
     for col, name in enumerate(frame.columns):
         values = frame[name]
@@ -57,6 +47,25 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "calls") -> bytes:
                 worksheet.write_boolean(row, col, value)
             elif not pd.isna(value):
                 worksheet.write_string(row, col, str(value))
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "calls", sheet_rows: int = SHEET_ROWS) -> bytes:
+    """An XLSX workbook of ``frame`` (a header row per sheet) whose bytes depend only on its content.
+
+    Numbers are written as numbers, text as text (never read as a formula,
+    a number or a link, so ``0123`` and ``=x`` stay as written); missing
+    values are empty cells. Rows beyond one sheet's ``sheet_rows`` continue
+    on ``<sheet> 2``, ``<sheet> 3``... (Excel holds about a million rows a sheet).
+    """
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                     "strings_to_urls": False})
+    book.set_properties({"created": FIXED_TIME})
+    for number, start in enumerate(range(0, max(len(frame), 1), sheet_rows), start=1):
+        part = frame.iloc[start : start + sheet_rows].reset_index(drop=True)
+        _write_sheet(book.add_worksheet(sheet if number == 1 else f"{sheet} {number}"), part)
     book.close()
     return out.getvalue()
 

@@ -349,3 +349,23 @@ def scatter(points: pd.DataFrame, x: str, y: str, size: str, label: str, title: 
     ax.margins(0.15)
     ax.set_title(title)
     return chart(fig, title, tight=True)
+
+
+def calibration(curve: pd.DataFrame, title: str, language: str, xlabel: str, ylabel: str) -> Chart:
+    """A reliability diagram: mean predicted risk against the observed rate per score group, with the diagonal."""
+    use_style()
+    predicted, observed = curve["mean_score"].astype(float), curve["churn_rate"].astype(float)
+    top = max(float(predicted.max()), float(observed.max()), 0.05) * 1.05
+    fig = Figure(figsize=(4.6, 4.0))
+    ax = fig.subplots()
+    ax.plot([0, top], [0, top], linestyle="--", linewidth=1, color=PALETTE[5])
+    ax.plot(predicted, observed, marker="o", color=PALETTE[0])
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    share = FuncFormatter(lambda value, _pos: format_share(value, 0))
+    ax.xaxis.set_major_formatter(share)
+    ax.yaxis.set_major_formatter(share)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    return chart(fig, title, tight=True)

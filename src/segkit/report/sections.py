@@ -28,6 +28,8 @@ TITLES = {
     "pyramid_customers": {"zh": "各层级客户占比", "en": "Customers per tier"},
     "pyramid_aum": {"zh": "各层级资产占比", "en": "AUM per tier"},
     "migration": {"zh": "层级迁移（上期 → 本期）", "en": "Tier migration (previous → current)"},
+    "downgraded": {"zh": "贵宾等级下降、资产流失最多的 {n} 位客户（逐一回访）",
+                   "en": "The {n} customers whose VIP level fell with the largest asset loss (call each one)"},
     "classes": {"zh": "客户分类与行动名单", "en": "Product classes and action lists"},
     "lists": {"zh": "行动名单（每项前 {n} 位）", "en": "Action lists (first {n} of each)"},
     "matrix": {"zh": "三分矩阵与 MAN 优先级", "en": "Three-split matrix and MAN priorities"},
@@ -47,6 +49,8 @@ TITLES = {
     "missing": {"zh": "数据中没有这一部分所需的字段。", "en": "The data has no columns for this section."},
     "data": {"zh": "数据检查", "en": "Data check"},
     "model": {"zh": "流失模型质量", "en": "Churn model quality"},
+    "calibration": {"zh": "校准：预测流失概率与实际流失率（交叉验证）", "en": "Calibration: predicted risk against observed churn (out of fold)"},
+    "drivers": {"zh": "全行流失驱动因素（平均贡献占比）", "en": "What drives churn across the bank (share of mean contribution)"},
     "branches": {"zh": "各网点", "en": "Branches"},
 }
 
@@ -146,7 +150,10 @@ def migration(ctx: BranchContext) -> list[Any]:
     matrix = views.migration_table(ctx.customers, ctx.params.schemes.tier, ctx.tiers)
     if matrix.empty:
         return [heading("migration", lang), note("missing", lang)]
-    return [heading("migration", lang), plots.heatmap(matrix, title("migration", lang), lang)]
+    vip = views.downgraded(ctx.customers, ctx.params.schemes.vip, views.band_labels(ctx.params.schemes.vip, lang),
+                           ctx.top_n)
+    return [heading("migration", lang), plots.heatmap(matrix, title("migration", lang), lang),
+            heading("downgraded", lang, level=3, n=ctx.top_n), views.table(vip, lang, money=["aum_prev", "aum"])]
 
 
 def classes(ctx: BranchContext) -> list[Any]:
@@ -197,10 +204,10 @@ def clusters(ctx: BranchContext) -> list[Any]:
 def churn(ctx: BranchContext) -> list[Any]:
     lang = ctx.language
     bands = views.churn_bands(ctx.customers, lang)
-    top = views.top_churn(ctx.customers, ctx.top_n)
+    top = views.top_churn(ctx.customers, ctx.top_n, lang)
     if top.empty:
         return [heading("churn", lang), note("missing", lang)]
-    return [heading("churn", lang),
+    return [heading("churn", lang), Html(f'<p class="note">{html.escape(views.churn_method(ctx.scored.metrics.get("churn", {}), lang))}</p>'),
             plots.bars(bands, title("churn_bands", lang), lang, color=plots.PALETTE[3]),
             heading("churn_top", lang, level=3, n=ctx.top_n),
             views.table(top, lang, money=["aum", "value_at_risk"], shares=["churn_score"])]
@@ -261,28 +268,14 @@ class BankContext:
         return views.tier_labels(self.params, self.language)
 
 
-def _metric_rows(metrics: Any, prefix: str = "") -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
-    if isinstance(metrics, dict):
-        for key in sorted(metrics):
-            rows += _metric_rows(metrics[key], f"{prefix}{key}.")
-    elif isinstance(metrics, float):
-        rows.append((prefix.rstrip("."), f"{metrics:.4f}"))
-    elif isinstance(metrics, (int, str, bool)) or metrics is None:
-        rows.append((prefix.rstrip("."), str(metrics)))
-    return rows
-
-
 def bank_header(ctx: BankContext) -> list[Any]:
     lang = ctx.language
     sub = f"{ctx.params.name} · {ctx.params.as_of.isoformat()}" + (f" · run {ctx.run_id}" if ctx.run_id else "")
-    source = ctx.scored.input
-    check = pd.DataFrame({"item": ["rows", "branches", "sha256"],
-                          "value": [f"{int(source.get('rows', ctx.bank.totals['customers'])):,}",
-                                    str(len(ctx.scored.branches)), str(source.get("sha256", ""))]})
+    profile = ctx.scored.metrics.get("data", {})
     return [Html(f"<h1>{html.escape(title('bank_report', lang))}</h1><p class=\"note\">{html.escape(sub)}</p>"),
             heading("kpis", lang), views.kpi_cards(kpis_from_totals(ctx.bank.totals), lang),
-            heading("data", lang), views.table(check, lang, labels=False)]
+            heading("data", lang), views.table(views.data_check(ctx.scored.input, len(ctx.scored.branches), profile, lang), lang),
+            views.table(views.missing_values(profile, lang), lang, shares=["share"], counts=["missing"])]
 
 
 def bank_pyramid(ctx: BankContext) -> list[Any]:
@@ -298,11 +291,23 @@ def bank_pyramid(ctx: BankContext) -> list[Any]:
 
 
 def bank_model(ctx: BankContext) -> list[Any]:
+    """How good the churn scores are, out of fold: metrics, calibration, bands, and the global drivers."""
     lang = ctx.language
-    rows = _metric_rows(ctx.scored.metrics.get("churn", {}))
-    if not rows:
+    churn = ctx.scored.metrics.get("churn", {})
+    if not churn:
         return [heading("model", lang), note("missing", lang)]
-    return [heading("model", lang), views.table(pd.DataFrame(rows, columns=["metric", "value"]), lang, labels=False)]
+    items: list[Any] = [heading("model", lang), Html(f'<p class="note">{html.escape(views.churn_method(churn, lang))}</p>')]
+    if churn.get("evaluated"):
+        items.append(views.table(views.model_metrics(churn, lang), lang))
+        curve = pd.DataFrame(churn.get("calibration_curve", []))
+        if not curve.empty:
+            items.append(plots.calibration(curve, title("calibration", lang), lang, t("churn_score", lang), t("churn_rate", lang)))
+        items.append(views.table(views.model_bands(churn, lang), lang, counts=["customers"], shares=["share", "churn_rate"]))
+    if ctx.scored.has_table("churn_drivers"):
+        drivers = ctx.scored.table("churn_drivers").head(10)
+        frame = pd.DataFrame({t("share", lang): drivers["share"].to_numpy()}, index=drivers[f"label_{lang}"].astype("str"))
+        items += [heading("drivers", lang, level=3), plots.compare_bars(frame, title("drivers", lang), lang)]
+    return items
 
 
 def bank_clusters(ctx: BankContext) -> list[Any]:

@@ -23,6 +23,8 @@ from typing import Any
 import pandas as pd
 
 FILE = "bank_summary.json"
+FORMAT = 2
+"""Version of the file's layout; a file of another version is recomputed, not read."""
 KPI_COLUMNS = ["aum", "aum_prev", "asset_level", "churn_band", "value_at_risk", "manager_id", "has_contact",
                "card_state"]
 CLUSTER_COLUMNS = ("cluster_name", "cluster_name_zh")
@@ -189,7 +191,7 @@ class BankSummary:
 
     def to_json(self) -> str:
         """Stable JSON text (floats round-trip exactly)."""
-        payload = {"totals": self.totals, "branch_totals": self.branch_totals, "tiers": _rows(self.tiers),
+        payload = {"format": FORMAT, "totals": self.totals, "branch_totals": self.branch_totals, "tiers": _rows(self.tiers),
                    "classes": _rows(self.classes),
                    "clusters": {column: _rows(table) for column, table in self.clusters.items()}}
         return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -240,10 +242,12 @@ def summarise(scored: Any) -> BankSummary:
 
 
 def bank_summary(scored: Any) -> BankSummary:
-    """The bank summary of a scored folder: its ``bank_summary.json``, else computed (same figures)."""
+    """The bank summary of a scored folder: its ``bank_summary.json``, else (absent or of an older format) computed."""
     path = scored.path / FILE
     if path.is_file():
-        return BankSummary.from_json(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if json.loads(text).get("format") == FORMAT:
+            return BankSummary.from_json(text)
     return BankSummary.from_json(summarise(scored).to_json())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,17 @@ TEXT: dict[str, dict[str, str]] = {
     "actual": {"zh": "完成", "en": "Actual"},
     "progress": {"zh": "完成率", "en": "Progress"},
     "rank": {"zh": "排名", "en": "Rank"},
+    "metric": {"zh": "指标", "en": "Metric"},
+    "item": {"zh": "项目", "en": "Item"},
+    "previous": {"zh": "上期层级", "en": "Previous"},
+    "current": {"zh": "本期层级", "en": "Current"},
+    "aum_prev": {"zh": "上期资产", "en": "AUM last period"},
+    "column": {"zh": "字段", "en": "Column"},
+    "missing": {"zh": "缺失值", "en": "Missing values"},
+    "value": {"zh": "数值", "en": "Value"},
+    "band": {"zh": "风险等级", "en": "Risk band"},
+    "churn_rate": {"zh": "实际流失率", "en": "Observed churn rate"},
+    "driver": {"zh": "驱动因素", "en": "Driver"},
     "bottom_five": {"zh": "后五名", "en": "Bottom five"},
     "target_year": {"zh": "全年目标", "en": "Year"},
     "target_quarter": {"zh": "本季目标", "en": "This quarter"},
@@ -104,9 +116,14 @@ def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 # ------------------------------------------------------------------- labels
+def band_labels(scheme: Any, language: str) -> dict[str, str]:
+    """``{band code: label}`` of a scheme, lowest band first."""
+    return {band.code: getattr(band, language) for band in scheme.bands}
+
+
 def tier_labels(params: Any, language: str) -> dict[str, str]:
     """``{tier code: label}``, lowest band first, from the tier scheme."""
-    return {band.code: getattr(band, language) for band in params.schemes.tier.bands}
+    return band_labels(params.schemes.tier, language)
 
 
 def class_labels(params: Any, language: str) -> dict[str, str]:
@@ -231,6 +248,23 @@ def migration_table(customers: pd.DataFrame, scheme: Any, labels: Mapping[str, s
     return matrix.rename(index=dict(labels), columns=dict(labels))
 
 
+def downgraded(customers: pd.DataFrame, scheme: Any, labels: Mapping[str, str], n: int) -> pd.DataFrame:
+    """The ``n`` customers who fell furthest in ``scheme`` since the previous period (largest asset fall first)."""
+    if not _has(customers, "aum_prev", scheme.column):
+        return pd.DataFrame()
+    from segkit.rules.migration import migration_lists
+
+    moved = migration_lists(customers, scheme)[1]
+    moved = moved.assign(fall=moved["aum_prev"] - moved["aum"]).sort_values(
+        ["fall", "customer_id"], ascending=[False, True], kind="stable").head(n)
+    names = customers.set_index("customer_id")["name"] if "name" in customers else None
+    shown = moved.assign(previous=moved["previous"].map(dict(labels)), current=moved["current"].map(dict(labels)))
+    if names is not None:
+        shown.insert(1, "name", shown["customer_id"].map(names))
+    keep = [c for c in ("customer_id", "name", "manager_id", "previous", "current", "aum_prev", "aum") if c in shown]
+    return shown[keep].reset_index(drop=True)
+
+
 # ---------------------------------------------------------------- classes
 def class_summary(customers: pd.DataFrame, labels: Mapping[str, str], language: str) -> pd.DataFrame:
     """Customers and AUM per product class (multi-label: a customer counts in each of their classes)."""
@@ -289,7 +323,7 @@ def call_list(customers: pd.DataFrame, language: str, tier_names: Mapping[str, s
     masks = _list_masks(customers)
     if not masks:
         return pd.DataFrame(columns=["list", "customer_id"])
-    needed = {*CALL_COLUMNS, f"action_{language}", "churn_reason_1", "churn_reason_2", "churn_reason_3"}
+    needed = {*CALL_COLUMNS, f"action_{language}", *reason_columns(language)}
     narrow = customers[[column for column in customers.columns if column in needed]].reset_index(drop=True)
     picked, labels = [], []
     for code, mask in masks.items():
@@ -301,8 +335,13 @@ def call_list(customers: pd.DataFrame, language: str, tier_names: Mapping[str, s
     return _call_rows(narrow.take(np.concatenate(picked)), labels, language, tier_names)
 
 
-def _reasons(frame: pd.DataFrame) -> pd.Series:
-    columns = [c for c in ("churn_reason_1", "churn_reason_2", "churn_reason_3") if c in frame]
+def reason_columns(language: str) -> list[str]:
+    """The scored table's churn reasons in ``language``, most important first."""
+    return [f"churn_reason_{rank}_{language}" for rank in (1, 2, 3)]
+
+
+def _reasons(frame: pd.DataFrame, language: str) -> pd.Series:
+    columns = [c for c in reason_columns(language) if c in frame]
     if not columns:
         return pd.Series("", index=frame.index, dtype="str")
     parts = [frame[c].astype("str").where(frame[c].notna(), "") for c in columns]
@@ -322,7 +361,7 @@ def _call_rows(part: pd.DataFrame, labels: list[str], language: str,
             if source in part:
                 rows["action"] = part[source]
         elif column == "reason":
-            rows["reason"] = _reasons(part)
+            rows["reason"] = _reasons(part, language)
         elif column == "tier" and "tier" in part:
             tiers = part["tier"].astype("str")
             rows["tier"] = tiers.map(dict(tier_names)).fillna(tiers) if tier_names else tiers
@@ -391,13 +430,89 @@ def cluster_position(branch: pd.DataFrame, bank: pd.DataFrame, language: str) ->
 
 
 # ------------------------------------------------------------------ churn
-def top_churn(customers: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The ``n`` customers with the largest value at risk, with their reasons."""
+def top_churn(customers: pd.DataFrame, n: int, language: str) -> pd.DataFrame:
+    """The ``n`` customers with the largest value at risk, with their reasons in ``language``."""
     if not _has(customers, "value_at_risk", "churn_score"):
         return pd.DataFrame()
     top = customers.sort_values(["value_at_risk", "customer_id"], ascending=[False, True], kind="stable").head(n)
     keep = [c for c in ("customer_id", "name", "manager_id", "aum", "churn_score", "value_at_risk") if c in top]
-    return top[keep].assign(reasons=_reasons(top)).reset_index(drop=True)
+    return top[keep].assign(reasons=_reasons(top, language)).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- data check
+def data_check(source: Mapping[str, Any], branches: int, profile: Mapping[str, Any], language: str) -> pd.DataFrame:
+    """What the run read: the input, its size and fingerprint, and the optional columns it lacks."""
+    from segkit.data.schema import CUSTOMERS
+
+    words = {"input": {"zh": "输入文件", "en": "Input"}, "rows": {"zh": "客户数", "en": "Customers"},
+             "branches": {"zh": "网点数", "en": "Branches"}, "sha256": {"zh": "SHA-256 指纹", "en": "SHA-256"},
+             "absent": {"zh": "缺少的可选字段（相关功能已跳过）", "en": "Optional columns absent (features skipped)"}}
+    rows = [("input", Path(str(source.get("path", ""))).name), ("rows", f"{int(source.get('rows', 0)):,}"),
+            ("branches", f"{branches:,}"), ("sha256", str(source.get("sha256", "")))]
+    absent = [f"{name}: {CUSTOMERS.columns[name].metadata['needed_by']}" for name in profile.get("absent", [])
+              if name in CUSTOMERS.columns]
+    rows += [("absent", "; ".join(absent) if absent else "–")]
+    return pd.DataFrame({"item": [words[key][language] for key, _ in rows], "value": [value for _, value in rows]})
+
+
+def missing_values(profile: Mapping[str, Any], language: str) -> pd.DataFrame:
+    """Canonical columns with missing values: how many and what share of the customers, most missing first."""
+    n = max(int(profile.get("rows", 0)), 1)
+    counts = pd.Series(profile.get("missing_values", {}), dtype="int64")
+    if counts.empty:
+        return pd.DataFrame(columns=["column", "missing", "share"])
+    counts = counts.sort_values(ascending=False, kind="stable")
+    return pd.DataFrame({"column": counts.index, "missing": counts.to_numpy(), "share": counts.to_numpy() / n})
+
+
+MODEL_METRICS = {
+    "roc_auc": {"zh": "ROC AUC（区分能力）", "en": "ROC AUC (ranking)"},
+    "pr_auc": {"zh": "PR AUC", "en": "PR AUC"},
+    "brier": {"zh": "Brier 分数（越小越好）", "en": "Brier score (lower is better)"},
+    "log_loss": {"zh": "对数损失", "en": "Log loss"},
+    "lift_top10": {"zh": "前10%提升度", "en": "Lift, top 10%"},
+    "capture_top10": {"zh": "前10%覆盖流失客户", "en": "Churners caught, top 10%"},
+    "lift_top20": {"zh": "前20%提升度", "en": "Lift, top 20%"},
+    "capture_top20": {"zh": "前20%覆盖流失客户", "en": "Churners caught, top 20%"},
+    "base_rate": {"zh": "流失率", "en": "Churn rate"},
+    "n_rows": {"zh": "评估客户数", "en": "Customers evaluated"},
+}
+_SHARE_METRICS = {"capture_top10", "capture_top20", "base_rate"}
+
+
+def model_metrics(churn: Mapping[str, Any], language: str) -> pd.DataFrame:
+    """The churn model's out-of-fold metrics for people: ``metric`` and ``value`` (text)."""
+    rows = []
+    for key, label in MODEL_METRICS.items():
+        if churn.get(key) is None:
+            continue
+        value = float(churn[key])
+        text = format_share(value) if key in _SHARE_METRICS else f"{value:,.0f}" if key == "n_rows" else f"{value:.3f}"
+        rows.append({"metric": label[language], "value": text})
+    if churn.get("roc_auc_folds"):
+        label = {"zh": "各折 ROC AUC", "en": "ROC AUC per fold"}[language]
+        rows.append({"metric": label, "value": " / ".join(f"{value:.3f}" for value in churn["roc_auc_folds"])})
+    return pd.DataFrame(rows, columns=["metric", "value"])
+
+
+def churn_method(churn: Mapping[str, Any], language: str) -> str:
+    """One sentence saying where the churn scores come from: a calibrated model, or the heuristic early warning."""
+    if churn.get("method") == "heuristic" or not churn.get("evaluated"):
+        return {"zh": "流失风险为启发式预警：数据中没有流失标签，按不活跃、资产下降、产品少和失联加权打分，分值用于排序，不是概率。",
+                "en": "Churn risk is a heuristic early warning: the data has no churn label, so inactivity, falling "
+                      "assets, few products and lost contact are weighted into a score for ranking, not a probability."}[language]
+    folds, auc, brier = churn.get("cv_folds"), float(churn.get("roc_auc", float("nan"))), float(churn.get("brier", float("nan")))
+    return {"zh": f"流失概率来自经过校准的模型（{folds} 折交叉验证：ROC AUC {auc:.3f}，Brier {brier:.3f}）。",
+            "en": f"Churn risk is a calibrated model's probability ({folds}-fold cross-validation: ROC AUC {auc:.3f}, "
+                  f"Brier {brier:.3f})."}[language]
+
+
+def model_bands(churn: Mapping[str, Any], language: str) -> pd.DataFrame:
+    """Customers, share and observed churn rate per band, out of fold (high band first)."""
+    names = {"low": {"zh": "低", "en": "Low"}, "medium": {"zh": "中", "en": "Medium"}, "high": {"zh": "高", "en": "High"}}
+    rows = [{"band": names.get(row["band"], {}).get(language, row["band"]), "customers": row["n"], "share": row["share"],
+             "churn_rate": row["churn_rate"]} for row in churn.get("bands", [])]
+    return pd.DataFrame(rows, columns=["band", "customers", "share", "churn_rate"])
 
 
 def churn_bands(customers: pd.DataFrame, language: str) -> pd.Series:
