@@ -74,8 +74,9 @@ class MappingParams(Model):
     for a missing value), ``scale`` (multiply, e.g. tenure in years ->
     months), ``constants`` (set a column to one value). ``n_products`` is
     derived from the product flags when absent. Columns listed in ``features``
-    are kept as extra model features; other non-canonical columns are dropped.
-    See :mod:`segkit.data.mapping`.
+    are kept as extra model features; other non-canonical columns are dropped,
+    except those a rule reads (kept, but not as features). See
+    :mod:`segkit.data.mapping`.
     """
 
     rename: dict[str, str] = Field(default_factory=dict)
@@ -575,7 +576,6 @@ class RulesParams(Model):
     matrix: MatrixParams = Field(default_factory=MatrixParams)
     man: ManParams = Field(default_factory=ManParams)
     playbook: Included[PlaybookParams] | None = None
-    targets: Included[TargetParams] = Field(default_factory=TargetParams)
     corporate_review: CorporateReviewParams = Field(default_factory=CorporateReviewParams)
 
     @model_validator(mode="after")
@@ -676,8 +676,6 @@ class ChurnParams(Model):
     boosting: BoostingParams = Field(default_factory=BoostingParams)
     monotonic: dict[str, Literal[-1, 1]] = Field(default_factory=lambda: {"months_inactive": 1, "aum_change": -1})
     """Features whose effect on risk may only rise (1) or fall (-1)."""
-    language: Literal["zh", "en"] = "zh"
-    """Language of the ``churn_reason_*`` columns."""
     heuristic: HeuristicWeights = Field(default_factory=HeuristicWeights)
     dormant: DormantRule = Field(default_factory=DormantRule)
     labels: dict[str, FeatureLabel] = Field(default_factory=dict)
@@ -717,6 +715,7 @@ class Params(Model):
     schemes: SchemesParams
     assignment: Included[AssignmentParams] = Field(default_factory=AssignmentParams)
     rules: Included[RulesParams] = Field(default_factory=RulesParams)
+    targets: Included[TargetParams] = Field(default_factory=TargetParams)
     cluster: Included[ClusterParams] = Field(default_factory=ClusterParams)
     churn: Included[ChurnParams] = Field(default_factory=ChurnParams)
     report: Included[ReportParams] = Field(default_factory=ReportParams)

@@ -46,7 +46,7 @@ def bank_scorer(demo_bank: pd.DataFrame, churn_params: ChurnParams) -> ChurnScor
 
 @pytest.fixture(scope="session")
 def bank_scored(bank_scorer: ChurnScorer, demo_bank: pd.DataFrame) -> pd.DataFrame:
-    """The demo bank with its churn columns (``language="zh"``, the default)."""
+    """The demo bank with its churn columns (reasons in English and Chinese)."""
     return pd.concat([demo_bank, bank_scorer.score(demo_bank)], axis=1)
 
 

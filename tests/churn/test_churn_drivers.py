@@ -106,9 +106,11 @@ def test_reasons_are_readable_in_both_languages(explained: pd.DataFrame, bank_sc
         driver = explained[f"churn_driver_{rank}"]
         assert (driver.notna() == explained[f"churn_reason_{rank}_en"].notna()).all()
         assert (driver.notna() == explained[f"churn_reason_{rank}_zh"].notna()).all()
-    # most customers get a reason; the scored table carries the zh text by default
-    assert bank_scored["churn_reason_1"].notna().mean() > 0.8
-    assert bank_scored["churn_reason_1"].dropna().str.contains(r"[\u4e00-\u9fff]").all()
+    # most customers get a reason; the scored table carries it in both languages
+    assert bank_scored["churn_reason_1_zh"].notna().mean() > 0.8
+    assert bank_scored["churn_reason_1_zh"].dropna().str.contains(r"[\u4e00-\u9fff]").all()
+    assert (bank_scored["churn_reason_1_en"].notna() == bank_scored["churn_reason_1_zh"].notna()).all()
+    assert not bank_scored["churn_reason_1_en"].dropna().str.contains(r"[\u4e00-\u9fff]").any()
 
 
 def _where(explained: pd.DataFrame, feature: str, language: str) -> pd.DataFrame:

@@ -20,9 +20,12 @@ SCORE_COLUMNS = [
     "churn_score",
     "churn_band",
     "value_at_risk",
-    "churn_reason_1",
-    "churn_reason_2",
-    "churn_reason_3",
+    "churn_reason_1_en",
+    "churn_reason_1_zh",
+    "churn_reason_2_en",
+    "churn_reason_2_zh",
+    "churn_reason_3_en",
+    "churn_reason_3_zh",
     "churn_driver_1",
     "churn_driver_2",
     "churn_driver_3",
@@ -32,7 +35,7 @@ SCORE_COLUMNS = [
 
 def test_init_only_stores_its_parameters() -> None:
     # Nonsense values are accepted by __init__ (validation happens in fit) and stored verbatim.
-    given = {"model": "forest", "cv": 1, "high": 2.0, "medium": 3.0, "language": "fr", "features": ("X",)}
+    given = {"model": "forest", "cv": 1, "high": 2.0, "medium": 3.0, "calibration": "beta", "features": ("X",)}
     scorer = ChurnScorer(**given)
     assert vars(scorer) == scorer.get_params()
     assert {name: scorer.get_params()[name] for name in given} == given
@@ -121,9 +124,10 @@ def test_explain_is_row_wise_and_agrees_with_score(bank_scorer: ChurnScorer, dem
         pd.testing.assert_series_equal(
             explained[f"churn_driver_{rank}"], bank_scored[f"churn_driver_{rank}"].iloc[:2_000], check_names=False
         )
-        pd.testing.assert_series_equal(
-            explained[f"churn_reason_{rank}_zh"], bank_scored[f"churn_reason_{rank}"].iloc[:2_000], check_names=False
-        )
+        for language in ("en", "zh"):
+            pd.testing.assert_series_equal(
+                explained[f"churn_reason_{rank}_{language}"], bank_scored[f"churn_reason_{rank}_{language}"].iloc[:2_000]
+            )
     # impacts are ordered and above the reason threshold
     impacts = explained[["churn_impact_1", "churn_impact_2", "churn_impact_3"]].to_numpy()
     assert (np.nan_to_num(impacts[:, 0], nan=np.inf) >= np.nan_to_num(impacts[:, 1], nan=-np.inf)).all()

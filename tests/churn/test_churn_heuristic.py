@@ -15,7 +15,8 @@ from segkit.churn import ChurnScorer, HeuristicChurnScorer, fit_churn, model_car
 from segkit.config import ChurnParams
 
 COLUMNS = [
-    "churn_score", "churn_band", "value_at_risk", "churn_reason_1", "churn_reason_2", "churn_reason_3",
+    "churn_score", "churn_band", "value_at_risk",
+    "churn_reason_1_en", "churn_reason_1_zh", "churn_reason_2_en", "churn_reason_2_zh", "churn_reason_3_en", "churn_reason_3_zh",
     "churn_driver_1", "churn_driver_2", "churn_driver_3", "churn_method",
 ]  # fmt: skip
 REQUIRED = ["customer_id", "branch_id", "aum"]
@@ -66,28 +67,32 @@ def test_every_sign_at_full_strength_is_the_highest_risk(heuristic: HeuristicChu
     assert scored["value_at_risk"].iloc[0] == pytest.approx(60_000.0)
     none = heuristic.score(_customer())
     assert none["churn_score"].iloc[0] == 0.0 and none["churn_band"].iloc[0] == "low"
-    assert none["churn_reason_1"].isna().all()
+    assert none[["churn_reason_1_en", "churn_reason_1_zh"]].isna().all().all()
 
 
-def test_reasons_say_which_sign(churn_params: ChurnParams, unlabelled_bank: pd.DataFrame) -> None:
-    english = HeuristicChurnScorer.from_params(churn_params.model_copy(update={"language": "en"})).fit(unlabelled_bank)
+def test_reasons_say_which_sign_in_both_languages(heuristic: HeuristicChurnScorer) -> None:
     customer = _customer(aum=50_000.0, aum_prev=100_000.0, months_inactive=4, n_products=2, has_contact=False)
-    row = english.score(customer).iloc[0]
+    row = heuristic.score(customer).iloc[0]
     # strongest first: a 50% fall (0.3 x 1), 4 of 6 months (0.4 x 2/3), no contact (0.15 x 1), 2 products (0.15 x 0.5)
     assert row["churn_score"] == pytest.approx(0.3 + 0.4 * 4 / 6 + 0.15 + 0.15 * 0.5)
-    assert row["churn_driver_1"] == "assets_falling" and row["churn_reason_1"] == "assets down 50% on the previous period"
-    assert row["churn_driver_2"] == "inactivity" and row["churn_reason_2"] == "inactive 4 of the last 12 months"
-    assert row["churn_driver_3"] == "contact_lost" and row["churn_reason_3"] == "no usable contact details"
-    explained = english.explain(customer).iloc[0]
-    assert explained["churn_reason_2_zh"] == "近12个月中4个月无交易"
-    few = english.score(_customer(n_products=2)).iloc[0]
-    assert (few["churn_driver_1"], few["churn_reason_1"]) == ("few_products", "only 2 products")
+    expected = [
+        ("assets_falling", "assets down 50% on the previous period", "资产较上期下降50%"),
+        ("inactivity", "inactive 4 of the last 12 months", "近12个月中4个月无交易"),
+        ("contact_lost", "no usable contact details", "无有效联系方式"),
+    ]
+    for rank, (driver, en, zh) in enumerate(expected, start=1):
+        assert (row[f"churn_driver_{rank}"], row[f"churn_reason_{rank}_en"], row[f"churn_reason_{rank}_zh"]) == (driver, en, zh)
+    explained = heuristic.explain(customer).iloc[0]
+    assert explained["churn_reason_2_zh"] == row["churn_reason_2_zh"]
+    few = heuristic.score(_customer(n_products=2)).iloc[0]
+    first = (few["churn_driver_1"], few["churn_reason_1_en"], few["churn_reason_1_zh"])
+    assert first == ("few_products", "only 2 products", "仅持有2个产品")
 
 
 def test_a_negligible_sign_is_not_a_reason(heuristic: HeuristicChurnScorer) -> None:
     row = heuristic.score(_customer(aum=99_600.0)).iloc[0]
     assert row["churn_score"] > 0
-    assert pd.isna(row["churn_reason_1"])
+    assert pd.isna(row["churn_reason_1_en"]) and pd.isna(row["churn_reason_1_zh"])
 
 
 @settings(max_examples=150, deadline=None)

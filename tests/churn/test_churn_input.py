@@ -108,6 +108,12 @@ def test_feature_labels_need_both_languages() -> None:
     assert scorer.labels == {"CreditScore": ("credit score", "信用评分")}
 
 
+def test_the_reason_language_is_not_a_churn_setting() -> None:
+    # every reason is written in both languages; the report's language picks one
+    with pytest.raises(ValidationError, match="language"):
+        ChurnParams.model_validate({"language": "en"})
+
+
 def test_band_params_are_validated_when_loaded() -> None:
     with pytest.raises(ValidationError, match="medium"):
         ChurnParams.model_validate({"bands": {"high": 0.3, "medium": 0.4}})
@@ -120,7 +126,6 @@ def test_band_params_are_validated_when_loaded() -> None:
         ({"model": "forest"}, "model"),
         ({"calibration": "beta"}, "calibration"),
         ({"cv": 1}, "cv"),
-        ({"language": "fr"}, "language"),
         ({"labels": {"CreditScore": "credit score"}}, "CreditScore"),
         ({"labels": ["CreditScore"]}, "labels"),
     ],
@@ -129,10 +134,6 @@ def test_bad_settings_are_rejected_in_fit(small_bank: pd.DataFrame, setting: dic
     with pytest.raises(SegkitError, match=word):
         ChurnScorer(**{**FAST, **setting}).fit(small_bank)
 
-
-def test_heuristic_rejects_a_bad_language(unlabelled_bank: pd.DataFrame) -> None:
-    with pytest.raises(SegkitError, match="language"):
-        HeuristicChurnScorer(language="fr").fit(unlabelled_bank)
 
 
 def test_not_a_dataframe_is_a_user_error(small_scorer: ChurnScorer, small_bank: pd.DataFrame) -> None:

@@ -85,9 +85,10 @@ def test_retention_list_ranks_by_value_at_risk(scored: pd.DataFrame) -> None:
     listed = retention_list(scored, n=50)
     assert len(listed) == 50
     assert listed["rank"].tolist() == list(range(1, 51))
-    for column in ("customer_id", "branch_id", "manager_id", "tier", "aum", "churn_score", "churn_band", "value_at_risk",
-                   "churn_reason_1", "churn_reason_2", "churn_reason_3", "churn_method"):  # fmt: skip
-        assert column in listed
+    assert listed.columns.tolist() == [
+        "rank", "customer_id", "branch_id", "manager_id", "tier", "vip_level", "aum", "churn_score", "churn_band",
+        "value_at_risk", "churn_reason_1_zh", "churn_reason_2_zh", "churn_reason_3_zh", "churn_method",
+    ]  # fmt: skip
     assert (np.diff(listed["value_at_risk"].to_numpy()) <= 0).all()
     assert set(listed["churn_band"]) <= {"high", "medium"}
     eligible = scored[scored["churn_band"].isin(["high", "medium"])]
@@ -95,9 +96,30 @@ def test_retention_list_ranks_by_value_at_risk(scored: pd.DataFrame) -> None:
     assert listed["customer_id"].tolist() == expected.tolist()
     # each row keeps its own customer's facts
     facts = scored.set_index("customer_id").loc[listed["customer_id"]]
-    for column in ("tier", "manager_id", "churn_reason_1", "value_at_risk"):
+    for column in ("tier", "manager_id", "churn_reason_1_zh", "value_at_risk"):
         pd.testing.assert_series_equal(listed[column], facts[column].reset_index(drop=True), check_names=False)
-    assert listed["churn_reason_1"].notna().mean() > 0.9
+    assert listed["churn_reason_1_zh"].notna().mean() > 0.9
+    assert listed["churn_reason_1_zh"].dropna().str.contains(r"[\u4e00-\u9fff]").all()
+
+
+def test_lists_give_the_reasons_in_the_language_asked_for(scored: pd.DataFrame) -> None:
+    chinese, english = retention_list(scored, n=50), retention_list(scored, n=50, language="en")
+    assert english["customer_id"].tolist() == chinese["customer_id"].tolist()
+    assert [c for c in english.columns if c.startswith("churn_reason")] == ["churn_reason_1_en", "churn_reason_2_en", "churn_reason_3_en"]
+    reasons = english["churn_reason_1_en"].dropna()
+    assert len(reasons) > 40 and not reasons.str.contains(r"[\u4e00-\u9fff]").any()
+    # the same customer's same reason, worded in each language
+    assert (english["churn_reason_1_en"].notna() == chinese["churn_reason_1_zh"].notna()).all()
+    dormant = dormant_list(scored, language="en")
+    assert "churn_reason_1_en" in dormant and "churn_reason_1_zh" not in dormant
+    own = scored.set_index("customer_id").loc[dormant["customer_id"], "churn_reason_1_en"]
+    pd.testing.assert_series_equal(dormant["churn_reason_1_en"], own.reset_index(drop=True), check_names=False)
+
+
+@pytest.mark.parametrize("make_list", [retention_list, dormant_list])
+def test_lists_reject_an_unknown_language(scored: pd.DataFrame, make_list) -> None:
+    with pytest.raises(SegkitError, match="language.*'fr'"):
+        make_list(scored, language="fr")
 
 
 def test_retention_list_filters_bands_and_keeps_everyone_when_asked(scored: pd.DataFrame) -> None:
@@ -138,8 +160,9 @@ def test_dormant_list_follows_the_params_rule(scored: pd.DataFrame, churn_params
     assert sorted(listed["customer_id"]) == sorted(expected)
     assert (listed["months_inactive"] >= 6).all() and (listed["aum"] >= 10_000).all()
     assert (np.diff(listed["aum"].to_numpy()) <= 0).all()
-    for column in ("customer_id", "branch_id", "manager_id", "tier", "aum", "months_inactive", "churn_score", "churn_band", "churn_reason_1"):
-        assert column in listed
+    expected_columns = ["customer_id", "branch_id", "manager_id", "tier", "vip_level", "aum", "months_inactive",
+                        "churn_score", "churn_band", "churn_reason_1_zh"]  # fmt: skip
+    assert listed.columns.tolist() == expected_columns
     # a looser rule lists more customers, a stricter one fewer
     assert len(dormant_list(scored, 3, 1_000.0)) > len(listed) > len(dormant_list(scored, 10, 100_000.0))
 

@@ -24,7 +24,7 @@ def test_logistic_fits_and_scores(logistic: ChurnScorer, demo_bank: pd.DataFrame
     scored = logistic.score(fresh_bank)
     assert scored["churn_score"].between(0, 1).all()
     assert (scored["churn_method"] == "model").all()
-    assert scored["churn_reason_1"].notna().mean() > 0.8
+    assert scored["churn_reason_1_zh"].notna().mean() > 0.8 and scored["churn_reason_1_en"].notna().mean() > 0.8
     proba = logistic.predict_proba(fresh_bank)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     np.testing.assert_allclose(expit(logistic.decision_function(fresh_bank)), proba[:, 1], rtol=1e-12)

@@ -122,7 +122,7 @@ def test_no_model_setting_is_tuned_to_this_file(params: Params) -> None:
 
 def test_reasons_read_the_mapped_columns(customers: pd.DataFrame, fitted: ChurnScorer) -> None:
     scored = fitted.score(customers)
-    assert scored["churn_reason_1"].notna().mean() > 0.9
+    assert scored["churn_reason_1_en"].notna().mean() > 0.9 and scored["churn_reason_1_zh"].notna().mean() > 0.9
     drivers = set(scored[["churn_driver_1", "churn_driver_2", "churn_driver_3"]].stack().unique())
     assert {"age", "n_products", "IsActiveMember"} <= drivers
     top = fitted.drivers_table()["feature"].head(3).tolist()

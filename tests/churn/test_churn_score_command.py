@@ -19,7 +19,8 @@ from segkit.scored import Scored
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT = REPO / "params" / "default.yaml"
 CHURN_COLUMNS = [
-    "churn_score", "churn_band", "value_at_risk", "churn_reason_1", "churn_reason_2", "churn_reason_3",
+    "churn_score", "churn_band", "value_at_risk",
+    "churn_reason_1_en", "churn_reason_1_zh", "churn_reason_2_en", "churn_reason_2_zh", "churn_reason_3_en", "churn_reason_3_zh",
     "churn_driver_1", "churn_driver_2", "churn_driver_3", "churn_method",
 ]  # fmt: skip
 METRICS = (
@@ -56,10 +57,12 @@ def test_score_adds_the_churn_columns_to_every_customer(labelled: Scored) -> Non
     assert (customers["churn_band"].to_numpy(dtype=object) == expected).all()
     np.testing.assert_allclose(customers["value_at_risk"], customers["churn_score"] * customers["aum"])
     assert (customers["churn_method"] == "model").all()
-    # reasons in the params' language (zh by default), a driver behind each
-    reasons = customers["churn_reason_1"].dropna()
-    assert len(reasons) > 0.8 * len(customers) and reasons.str.contains(r"[\u4e00-\u9fff]").all()
-    assert (customers["churn_reason_1"].notna() == customers["churn_driver_1"].notna()).all()
+    # every reason in both languages, whatever the report language; a driver behind each
+    chinese, english = customers["churn_reason_1_zh"].dropna(), customers["churn_reason_1_en"].dropna()
+    assert len(chinese) > 0.8 * len(customers) and chinese.str.contains(r"[\u4e00-\u9fff]").all()
+    assert english.index.equals(chinese.index) and not english.str.contains(r"[\u4e00-\u9fff]").any()
+    assert (customers["churn_reason_1_zh"].notna() == customers["churn_driver_1"].notna()).all()
+    assert not [name for name in customers.columns if name in ("churn_reason_1", "churn_reason_2", "churn_reason_3")]
 
 
 @pytest.mark.slow

@@ -6,14 +6,16 @@ Without one it returns a :class:`HeuristicChurnScorer`, a transparent
 early warning from inactivity, falling assets, few products and lost contact
 (:mod:`segkit.churn.heuristic`). Both add the same columns
 (:func:`segkit.churn.output.score_table`): ``churn_score``, ``churn_band``,
-``value_at_risk``, ``churn_reason_1..3``, ``churn_driver_1..3`` and
-``churn_method``.
+``value_at_risk``, ``churn_reason_{i}_en`` and ``churn_reason_{i}_zh``
+(i = 1..3), ``churn_driver_1..3`` and ``churn_method``.
 
 Reasons come from each feature's main effect on the log-odds
-(:mod:`segkit.churn.effects`), phrased in Chinese and English
-(:mod:`segkit.churn.reasons`). :func:`evaluate` gives honest cross-validated
-metrics; :func:`retention_list` and :func:`dormant_list` turn scores into
-call lists; :func:`model_card` describes the fitted model.
+(:mod:`segkit.churn.effects`), phrased in both English and Chinese
+(:mod:`segkit.churn.reasons`) so that a report in either language reads
+them. :func:`evaluate` gives honest cross-validated metrics;
+:func:`retention_list` and :func:`dormant_list` turn scores into call lists
+(reasons in the language asked for); :func:`model_card` describes the fitted
+model.
 """
 
 from __future__ import annotations

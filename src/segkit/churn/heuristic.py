@@ -80,8 +80,6 @@ class HeuristicChurnScorer(BaseEstimator):
         Months without transactions at which inactivity counts fully.
     high, medium : float
         Band cut points of :meth:`score`.
-    language : {"zh", "en"}
-        Language of ``churn_reason_*`` in :meth:`score`.
 
     Attributes
     ----------
@@ -100,13 +98,11 @@ class HeuristicChurnScorer(BaseEstimator):
         dormant_months: int = 6,
         high: float = 0.5,
         medium: float = 0.2,
-        language: str = "zh",
     ) -> None:
         self.weights = weights
         self.dormant_months = dormant_months
         self.high = high
         self.medium = medium
-        self.language = language
 
     @classmethod
     def from_params(cls, params: ChurnParams) -> HeuristicChurnScorer:
@@ -116,7 +112,6 @@ class HeuristicChurnScorer(BaseEstimator):
             dormant_months=params.dormant.months_inactive,
             high=params.bands.high,
             medium=params.bands.medium,
-            language=params.language,
         )
 
     def fit(self, frame: pd.DataFrame, y: object = None) -> HeuristicChurnScorer:
@@ -125,8 +120,6 @@ class HeuristicChurnScorer(BaseEstimator):
             raise SegkitError(f"expected a DataFrame of customers, got {type(frame).__name__}")
         if not 0 < self.medium < self.high < 1:
             raise SegkitError(f"churn early warning: band cut points must satisfy 0 < medium < high < 1, got medium={self.medium}, high={self.high}")
-        if self.language not in ("zh", "en"):
-            raise SegkitError(f"churn early warning: language must be 'zh' or 'en', got {self.language!r}")
         weights = HeuristicWeights().model_dump() if self.weights is None else dict(self.weights)
         unknown = sorted(set(weights) - set(SIGNALS))
         if unknown or any(value < 0 for value in weights.values()):
@@ -176,10 +169,13 @@ class HeuristicChurnScorer(BaseEstimator):
         return output.explanation(found, frame.index, min(top, output.TOP))
 
     def score(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Risk index, band, value at risk and reasons, with ``churn_method = "heuristic"``."""
+        """Risk index, band, value at risk and reasons in English and Chinese, with ``churn_method = "heuristic"``.
+
+        The same columns as :meth:`ChurnScorer.score` (see :func:`segkit.churn.output.score_table`).
+        """
         impacts, found = self._impacts(frame)
         risk = impacts.sum(axis=1) if self.signals_ else np.full(len(frame), np.nan)
-        return output.score_table(frame, risk, found, "heuristic", self.high, self.medium, self.language)
+        return output.score_table(frame, risk, found, "heuristic", self.high, self.medium)
 
     @property
     def global_drivers_(self) -> pd.DataFrame:

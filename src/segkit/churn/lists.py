@@ -9,18 +9,25 @@ import numpy as np
 import pandas as pd
 
 from segkit.churn.features import as_numbers
+from segkit.churn.output import LANGUAGES, TOP
 from segkit.errors import SegkitError
 
 CONTEXT = ("customer_id", "branch_id", "manager_id", "tier", "vip_level", "aum")
-REASONS = ("churn_reason_1", "churn_reason_2", "churn_reason_3")
 
 
 def _present(frame: pd.DataFrame, names: Sequence[str]) -> list[str]:
     return [name for name in names if name in frame]
 
 
+def reason_columns(language: str = "zh", top: int = TOP) -> list[str]:
+    """The scored table's reason columns in ``language``: ``churn_reason_1_zh`` ... ``churn_reason_{top}_zh``."""
+    if language not in LANGUAGES:
+        raise SegkitError(f"churn reasons: language must be one of {', '.join(map(repr, LANGUAGES))}, got {language!r}")
+    return [f"churn_reason_{rank}_{language}" for rank in range(1, top + 1)]
+
+
 def retention_list(
-    scored: pd.DataFrame, n: int | None = 100, bands: Sequence[str] = ("high", "medium")
+    scored: pd.DataFrame, n: int | None = 100, bands: Sequence[str] = ("high", "medium"), language: str = "zh"
 ) -> pd.DataFrame:
     """Customers to keep, most value at risk first.
 
@@ -32,15 +39,24 @@ def retention_list(
         Rows to return (None: all).
     bands : sequence of str
         Churn bands to include.
+    language : {"zh", "en"}
+        Language of the reasons listed.
 
     Returns
     -------
     DataFrame
         ``rank`` then whichever of ``customer_id``, ``branch_id``,
         ``manager_id``, ``tier``, ``vip_level``, ``aum`` exist, then
-        ``churn_score``, ``churn_band``, ``value_at_risk``, the reasons and
-        ``churn_method``. Ties keep ``customer_id`` order.
+        ``churn_score``, ``churn_band``, ``value_at_risk``, the reasons in
+        ``language`` (``churn_reason_{i}_{language}``) and ``churn_method``.
+        Ties keep ``customer_id`` order.
+
+    Raises
+    ------
+    SegkitError
+        If a score column is absent or ``language`` is not "zh" or "en".
     """
+    reasons = reason_columns(language)
     needed = ["churn_score", "churn_band", "value_at_risk"]
     absent = [name for name in needed if name not in scored]
     if absent:
@@ -50,7 +66,7 @@ def retention_list(
     chosen = chosen.sort_values(keys, ascending=[False, False] + [True] * (len(keys) - 2), kind="stable", na_position="last")
     if n is not None:
         chosen = chosen.head(n)
-    columns = _present(chosen, CONTEXT) + needed + _present(chosen, (*REASONS, "churn_method"))
+    columns = _present(chosen, CONTEXT) + needed + _present(chosen, (*reasons, "churn_method"))
     listed = chosen[columns].reset_index(drop=True)
     return listed.assign(rank=np.arange(1, len(listed) + 1))[["rank", *columns]]
 
@@ -66,7 +82,9 @@ def is_dormant(customers: pd.DataFrame, months_inactive: int = 6, min_aum: float
     return (inactive >= months_inactive) & (aum >= min_aum) & (aum > 0)
 
 
-def dormant_list(scored: pd.DataFrame, months_inactive: int = 6, min_aum: float = 10_000.0) -> pd.DataFrame:
+def dormant_list(
+    scored: pd.DataFrame, months_inactive: int = 6, min_aum: float = 10_000.0, language: str = "zh"
+) -> pd.DataFrame:
     """Dormant customers (睡眠客户): long inactive, assets still held; wake-up candidates.
 
     Parameters
@@ -77,6 +95,8 @@ def dormant_list(scored: pd.DataFrame, months_inactive: int = 6, min_aum: float 
         Inactive months (of the last 12) from which a customer is dormant.
     min_aum : float
         Assets a customer must still hold (and always more than zero).
+    language : {"zh", "en"}
+        Language of the reason listed.
 
     Returns
     -------
@@ -84,10 +104,16 @@ def dormant_list(scored: pd.DataFrame, months_inactive: int = 6, min_aum: float 
         Largest assets first: whichever of ``customer_id``, ``branch_id``,
         ``manager_id``, ``tier``, ``vip_level``, ``aum`` exist, then
         ``months_inactive`` and, when scored, ``churn_score``, ``churn_band``
-        and ``churn_reason_1``. Empty (with a warning) when
-        ``months_inactive`` is absent.
+        and the first reason in ``language`` (``churn_reason_1_{language}``).
+        Empty (with a warning) when ``months_inactive`` is absent.
+
+    Raises
+    ------
+    SegkitError
+        If ``language`` is not "zh" or "en".
     """
-    columns = _present(scored, CONTEXT) + ["months_inactive"] + _present(scored, ("churn_score", "churn_band", "churn_reason_1"))
+    first_reason = reason_columns(language, top=1)
+    columns = _present(scored, CONTEXT) + ["months_inactive"] + _present(scored, ("churn_score", "churn_band", *first_reason))
     if "months_inactive" not in scored or "aum" not in scored:
         warnings.warn("dormant list: months_inactive or aum is absent; no dormant customers can be listed", UserWarning, stacklevel=2)
         return pd.DataFrame({name: pd.Series(dtype=scored[name].dtype) for name in columns if name in scored})

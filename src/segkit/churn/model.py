@@ -124,8 +124,6 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         drivers (default: the column name).
     high, medium : float
         Band cut points of :meth:`score`.
-    language : {"zh", "en"}
-        Language of ``churn_reason_*`` in :meth:`score`.
     random_state : int
         Seed of the sampling, folds and members.
     n_threads : int, optional
@@ -191,7 +189,6 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         labels: dict[str, tuple[str, str]] | None = None,
         high: float = 0.5,
         medium: float = 0.2,
-        language: str = "zh",
         random_state: int = 0,
         n_threads: int | None = None,
     ) -> None:
@@ -210,7 +207,6 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         self.labels = labels
         self.high = high
         self.medium = medium
-        self.language = language
         self.random_state = random_state
         self.n_threads = n_threads
 
@@ -234,7 +230,6 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
             labels={name: (label.en, label.zh) for name, label in params.labels.items()},
             high=params.bands.high,
             medium=params.bands.medium,
-            language=params.language,
             random_state=seed,
         )
 
@@ -255,8 +250,6 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
             problems.append(f"cv must be an integer >= 2, got {self.cv!r}")
         if not 0 < self.medium < self.high < 1:
             problems.append(f"band cut points must satisfy 0 < medium < high < 1, got medium={self.medium}, high={self.high}")
-        if self.language not in ("zh", "en"):
-            problems.append(f"language must be 'zh' or 'en', got {self.language!r}")
         if self.labels is not None and not isinstance(self.labels, dict):
             problems.append(f"labels must map feature names to (English, Chinese) pairs, got {type(self.labels).__name__}")
         for name, pair in (self.labels if isinstance(self.labels, dict) else {}).items():
@@ -522,7 +515,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         return output.explanation(self._reasons(self._matrix(frame), top), frame.index, top)
 
     def score(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Score, band, value at risk and reasons (see :func:`segkit.churn.output.score_table`).
+        """Score, band, value at risk and reasons in English and Chinese (see :func:`segkit.churn.output.score_table`).
 
         Row-wise and pure: any split of the rows gives the same result.
         """
@@ -530,7 +523,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         with self._run(len(matrix)):
             score = self._proba(matrix)
         found = self._reasons(matrix, output.TOP)
-        return output.score_table(frame, score, found, "model", self.high, self.medium, self.language)
+        return output.score_table(frame, score, found, "model", self.high, self.medium)
 
     # --------------------------------------------------------------- drivers
     @property

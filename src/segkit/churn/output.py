@@ -10,6 +10,8 @@ from segkit.churn.features import as_numbers
 BANDS = ("high", "medium", "low")
 TOP = 3
 """Reasons per customer in the scored table."""
+LANGUAGES = ("en", "zh")
+"""Languages every reason is written in (``churn_reason_{i}_en``, ``churn_reason_{i}_zh``)."""
 
 
 def text(values: np.ndarray, index: pd.Index) -> pd.Series:
@@ -30,8 +32,8 @@ def explanation(reasons: dict[str, np.ndarray], index: pd.Index, top: int) -> pd
     for rank in range(1, top + 1):
         columns[f"churn_driver_{rank}"] = text(reasons[f"driver_{rank}"], index)
         columns[f"churn_impact_{rank}"] = pd.Series(reasons[f"impact_{rank}"], index=index, dtype="float64")
-        columns[f"churn_reason_{rank}_en"] = text(reasons[f"reason_{rank}_en"], index)
-        columns[f"churn_reason_{rank}_zh"] = text(reasons[f"reason_{rank}_zh"], index)
+        for language in LANGUAGES:
+            columns[f"churn_reason_{rank}_{language}"] = text(reasons[f"reason_{rank}_{language}"], index)
     return pd.DataFrame(columns, index=index)
 
 
@@ -42,13 +44,14 @@ def score_table(
     method: str,
     high: float,
     medium: float,
-    language: str,
 ) -> pd.DataFrame:
     """Assemble the scored-table columns.
 
     Returns ``churn_score``, ``churn_band``, ``value_at_risk`` (score x aum),
-    ``churn_reason_1..3`` (in ``language``), ``churn_driver_1..3`` (the feature
-    or signal behind each reason) and ``churn_method``, indexed like ``frame``.
+    ``churn_reason_{i}_en`` and ``churn_reason_{i}_zh`` for ``i = 1..3`` (the
+    same reason in English and in Chinese, so a report in either language
+    reads it), ``churn_driver_1..3`` (the feature or signal behind each
+    reason) and ``churn_method``, indexed like ``frame``.
     """
     index = frame.index
     aum = as_numbers(frame["aum"]) if "aum" in frame else np.full(len(frame), np.nan)
@@ -58,7 +61,8 @@ def score_table(
         "value_at_risk": pd.Series(score * aum, index=index, dtype="float64"),
     }
     for rank in range(1, TOP + 1):
-        columns[f"churn_reason_{rank}"] = text(reasons[f"reason_{rank}_{language}"], index)
+        for language in LANGUAGES:
+            columns[f"churn_reason_{rank}_{language}"] = text(reasons[f"reason_{rank}_{language}"], index)
     for rank in range(1, TOP + 1):
         columns[f"churn_driver_{rank}"] = text(reasons[f"driver_{rank}"], index)
     columns["churn_method"] = text(np.full(len(frame), method, dtype=object), index)
