@@ -188,3 +188,17 @@ def test_a_report_in_english_speaks_english_throughout(scored_dir):
     assert "Top 20 customers by value at risk" in page and "few transactions" in page  # a churn reason, in English
     text = re.sub(r"<img[^>]*>|[\u4e00-\u9fff]\*+", "", page)  # charts, and customers' masked names
     assert re.findall(r".{30}[\u4e00-\u9fff]+.{10}", text) == [], "Chinese words in an English report"
+
+
+def test_pages_show_every_section_a_reader_needs(run, scored_dir):
+    from segkit.report.sections import TITLES
+
+    slug = Scored.open(scored_dir).branches["slug"].iloc[0]
+    branch = (run / "branches" / f"{slug}.html").read_text(encoding="utf-8")
+    for key in ("kpis", "pyramid", "migration", "classes", "matrix", "clusters", "churn", "books", "targets",
+                "target_split"):
+        assert TITLES[key]["zh"].split("{")[0] in branch, key
+    bank = (run / "bank.html").read_text(encoding="utf-8")
+    for key in ("data", "model", "calibration", "drivers", "branches", "targets", "bottom_branches"):
+        assert TITLES[key]["zh"] in bank, key
+    assert 'alt="' + TITLES["calibration"]["zh"] in bank  # the reliability chart, drawn

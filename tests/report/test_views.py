@@ -113,3 +113,14 @@ def test_downgraded_customers_are_listed_by_the_assets_they_lost(customers, para
     assert (table.loc[0, "previous"], table.loc[0, "current"]) == (labels["silver"], labels["effective"])
     assert table.loc[0, "name"] == "赵六"
     assert views.downgraded(customers.drop(columns="aum_prev"), params.schemes.vip, labels, n=5).empty
+
+
+def test_the_data_check_names_absent_columns_and_real_gaps():
+    profile = {"rows": 200, "columns": ["customer_id", "branch_id", "aum", "phone", "deposits"], "absent": ["age"],
+               "missing_values": {"phone": 10, "deposits": 190}}
+    check = views.data_check({"path": "/exports/customers.parquet", "rows": 200, "sha256": "ab" * 32}, 3, profile, "en")
+    values = dict(zip(check["item"], check["value"], strict=True))
+    assert values["Input"] == "customers.parquet" and values["Customers"] == "200" and values["Branches"] == "3"
+    assert values["Optional columns absent (features skipped)"].startswith("age: ")
+    gaps = views.missing_values(profile, "en")
+    assert gaps.to_dict(orient="list") == {"column": ["phone"], "missing": [10], "share": [0.05]}  # deposits: corporates only

@@ -13,7 +13,6 @@ the next kernel starts, so the start-up cost mostly overlaps the work.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,7 +112,6 @@ class KernelPool:
         self.kernel_name = kernel_name
         self.cwd = cwd
         self._spare: tuple[Any, Any, str] | None = None
-        self._retiring: list[threading.Thread] = []
 
     def _start(self) -> tuple[Any, Any, str]:
         from jupyter_client.manager import KernelManager
@@ -144,23 +142,13 @@ class KernelPool:
         self._spare = self._start()
         return km
 
-    def retire(self, km: Any) -> None:
-        """Shut down a used kernel in the background (stopping its process takes a tenth of a second)."""
-        self._retiring = [thread for thread in self._retiring if thread.is_alive()]
-        thread = threading.Thread(target=km.shutdown_kernel, kwargs={"now": True}, name="segkit-kernel-shutdown")
-        thread.start()
-        self._retiring.append(thread)
-
     def close(self) -> None:
-        """Shut down the spare kernel and wait for retired ones to stop."""
+        """Shut down the spare kernel."""
         if self._spare is not None:
             km, kc, _ = self._spare
             self._spare = None
             kc.stop_channels()
             km.shutdown_kernel(now=True)
-        for thread in self._retiring:
-            thread.join()
-        self._retiring = []
 
 
 _POOL: KernelPool | None = None
@@ -206,8 +194,7 @@ def execute(job: Job) -> Any:
 
     from segkit.report.notebook import notebooks_dir
 
-    pool = kernel_pool()
-    km = pool.take()
+    km = kernel_pool().take()
     try:
         return pm.execute_notebook(
             str(notebooks_dir() / job.notebook),
@@ -221,7 +208,7 @@ def execute(job: Job) -> Any:
             km=km,
         )
     finally:
-        pool.retire(km)
+        km.shutdown_kernel(now=True)
 
 
 def write_branch_files(job: Job) -> tuple[list[Path], dict[str, Any]]:

@@ -334,7 +334,7 @@ def book_chart(books: pd.DataFrame, cap: float, title: str, language: str, cap_l
 
 
 def scatter(points: pd.DataFrame, x: str, y: str, size: str, label: str, title: str, language: str,
-            highlight: Sequence[str] = ()) -> Chart:
+            highlight: Sequence[str] = (), xlabel: str = "", ylabel: str = "") -> Chart:
     """A labelled bubble chart (e.g. clusters: churn risk against mean AUM)."""
     use_style()
     fig = Figure(figsize=(7.0, 4.0))
@@ -347,6 +347,8 @@ def scatter(points: pd.DataFrame, x: str, y: str, size: str, label: str, title: 
         ax.annotate(str(name), (px, py), fontsize=8, ha="center", va="bottom", xytext=(0, 6), textcoords="offset points")
     ax.xaxis.set_major_formatter(number_axis(language))
     ax.margins(0.15)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     return chart(fig, title, tight=True)
 

@@ -36,6 +36,8 @@ TITLES = {
     "matrix_chart": {"zh": "资产水平 × 熟悉程度", "en": "Asset level × familiarity"},
     "clusters": {"zh": "客群：本行所处位置", "en": "Clusters: where the branch sits"},
     "cluster_chart": {"zh": "各客群占比", "en": "Share of each cluster"},
+    "bank_clusters": {"zh": "客群：户均资产与平均流失概率（气泡大小为客户数）",
+                      "en": "Clusters: AUM per customer against mean churn risk (bubble size: customers)"},
     "churn": {"zh": "流失风险", "en": "Churn risk"},
     "churn_bands": {"zh": "各风险等级客户数", "en": "Customers per risk band"},
     "churn_top": {"zh": "风险资产最高的 {n} 位客户", "en": "Top {n} customers by value at risk"},
@@ -234,6 +236,7 @@ def targets(ctx: BranchContext) -> list[Any]:
         return []
     items: list[Any] = [heading("targets", lang)]
     if ctx.scored.has_table("target_progress"):
+        items.append(Html(f'<p class="note">{html.escape(views.target_note(ctx.params.targets, ctx.params.as_of, lang))}</p>'))
         progress = ctx.scored.table("target_progress")
         for level in ("branch", "manager"):
             rows = views.target_ranking(progress, level, lang, ctx.branch_id)
@@ -319,7 +322,8 @@ def bank_clusters(ctx: BankContext) -> list[Any]:
     items: list[Any] = [heading("clusters", lang)]
     if "churn_mean" in points:
         items.append(plots.scatter(points, "aum_mean", "churn_mean", "customers", "cluster_name",
-                                   title("clusters", lang), lang))
+                                   title("bank_clusters", lang), lang, xlabel=t("aum_mean", lang),
+                                   ylabel=t("churn_mean", lang)))
     shown = points.rename(columns={"cluster_name": "cluster"})
     items.append(views.table(shown, lang, money=["aum_mean"], shares=["share", "churn_mean"], counts=["customers"]))
     return items
@@ -343,6 +347,7 @@ def bank_targets(ctx: BankContext) -> list[Any]:
     flagged = managers.loc[managers["bottom_five"] != ""]
     money, shares = ["target", "actual"], ["progress"]
     return [heading("targets", lang),
+            Html(f'<p class="note">{html.escape(views.target_note(ctx.params.targets, ctx.params.as_of, lang))}</p>'),
             heading("bottom_branches", lang, level=3),
             views.table(views.target_ranking(progress, "branch", lang), lang, money=money, shares=shares),
             heading("bottom_managers", lang, level=3), views.table(flagged, lang, money=money, shares=shares)]

@@ -58,6 +58,7 @@ TEXT: dict[str, dict[str, str]] = {
     "actual": {"zh": "完成", "en": "Actual"},
     "progress": {"zh": "完成率", "en": "Progress"},
     "rank": {"zh": "排名", "en": "Rank"},
+    "branch_id": {"zh": "网点", "en": "Branch"},
     "metric": {"zh": "指标", "en": "Metric"},
     "item": {"zh": "项目", "en": "Item"},
     "previous": {"zh": "上期层级", "en": "Previous"},
@@ -456,9 +457,16 @@ def data_check(source: Mapping[str, Any], branches: int, profile: Mapping[str, A
 
 
 def missing_values(profile: Mapping[str, Any], language: str) -> pd.DataFrame:
-    """Canonical columns with missing values: how many and what share of the customers, most missing first."""
+    """Canonical columns with missing values: how many and what share of the customers, most missing first.
+
+    Merchant and corporate measures are left out: they are missing for every other customer by design.
+    """
+    from segkit.data.schema import CUSTOMERS
+
     n = max(int(profile.get("rows", 0)), 1)
-    counts = pd.Series(profile.get("missing_values", {}), dtype="int64")
+    missing = {column: count for column, count in profile.get("missing_values", {}).items()
+               if column in CUSTOMERS.columns and (CUSTOMERS.columns[column].metadata or {}).get("segment") is None}
+    counts = pd.Series(missing, dtype="int64")
     if counts.empty:
         return pd.DataFrame(columns=["column", "missing", "share"])
     counts = counts.sort_values(ascending=False, kind="stable")
@@ -561,6 +569,22 @@ def target_split(targets: pd.DataFrame, branch_id: str, as_of: Any, language: st
     table = chosen.assign(manager_id=managers, column=chosen["period"].map(periods)).pivot_table(
         index="manager_id", columns="column", values="target", aggfunc="sum", sort=True)
     return table.reindex(columns=list(periods.values())).reset_index()
+
+
+def target_note(settings: Any, as_of: Any, language: str) -> str:
+    """What the progress figures measure, over which period."""
+    from segkit.rules import progress_period
+
+    period = progress_period(settings, as_of)
+    if settings.measure == "aum_growth":
+        return {"zh": f"完成：{period} 各客户经理名下客户的净新增资产（本期日均资产 − 上期日均资产），与同期目标相比；"
+                      "排名在全行所有网点、所有客户经理中计算。",
+                "en": f"Actual: the net new assets of each manager's customers in {period} (this period's daily average "
+                      "AUM less the previous one's), against the target for the same period; ranks are among every "
+                      "branch and every manager of the bank."}[language]
+    return {"zh": f"完成：{period} 的考核数据，与同期目标相比；排名在全行所有网点、所有客户经理中计算。",
+            "en": f"Actual: the bank's figures for {period}, against the target for the same period; ranks are among "
+                  "every branch and every manager of the bank."}[language]
 
 
 def target_ranking(progress: pd.DataFrame, level: str, language: str, branch_id: str | None = None) -> pd.DataFrame:

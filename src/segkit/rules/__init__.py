@@ -17,6 +17,7 @@ from segkit.rules.schemes import assign_bands, load_scheme, scheme_table
 from segkit.rules.targets import (
     load_targets,
     measured_actuals,
+    progress_period,
     split_targets,
     target_progress,
     target_tables,
@@ -39,6 +40,7 @@ __all__ = [
     "migration_matrix",
     "migration_tables",
     "playbook_table",
+    "progress_period",
     "rule_columns",
     "rule_inputs",
     "rule_problems",

@@ -273,6 +273,14 @@ def _quarter(day: dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def progress_period(settings: TargetParams, as_of: dt.date) -> str:
+    """The period progress is measured over: ``settings.period``, else the quarter of ``as_of``
+    for a measure (``aum_prev`` is the previous quarter) or the year to ``as_of`` for an actuals CSV."""
+    if settings.period:
+        return settings.period
+    return _quarter(as_of) if settings.measure else f"{as_of.year}-YTD"
+
+
 def _actuals(settings: TargetParams, measured: pd.DataFrame | None) -> pd.DataFrame | None:
     if settings.actuals is not None:
         if not settings.actuals.is_file():
@@ -319,6 +327,6 @@ def target_tables(params: Params, managers: pd.DataFrame, measured: pd.DataFrame
     tables = {"targets": table}
     actuals = _actuals(settings, measured)
     if actuals is not None:
-        period = settings.period or (_quarter(params.as_of) if settings.measure else f"{year}-YTD")
+        period = progress_period(settings, params.as_of)
         tables["target_progress"] = target_progress(table, actuals, period=period, bottom_n=settings.bottom_n)
     return tables
