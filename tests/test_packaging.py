@@ -90,3 +90,20 @@ def test_the_wheel_ships_the_report_notebooks_and_the_cjk_font(tmp_path):
     modules = {path.relative_to(ROOT / "src").as_posix() for path in (ROOT / "src" / "segkit").rglob("*.py")}
     assert modules <= set(names), "a sub-package is missing from [tool.setuptools] packages"
     assert "segkit/fonts/SegkitSansSC-Regular.otf" in names
+
+
+def test_constraints_pin_every_dependency_to_one_version():
+    """`make` installs with constraints.txt, so a fresh machine gets the versions the suite ran with."""
+    import re
+
+    pinned = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version and re.fullmatch(r"[\w.+!-]+", version), line
+            pinned[re.sub(r"[-_.]+", "-", name).lower()] = version
+    with open(ROOT / "pyproject.toml", "rb") as handle:
+        project = tomllib.load(handle)["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    names = {re.sub(r"[-_.]+", "-", re.split(r"[\[<>=!~ ;]", dep, maxsplit=1)[0]).lower() for dep in wanted}
+    assert sorted(names - set(pinned)) == []

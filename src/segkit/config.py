@@ -672,6 +672,9 @@ class ChurnParams(Model):
     """Ensemble members (cross-fitted) and folds of the honest evaluation."""
     sample_size: int = Field(200_000, ge=1_000)
     """At most this many customers (a seeded, stratified sample) fit the model."""
+    average_members_below: int = Field(50_000, ge=0)
+    """With fewer customers fitted than this, scores average the ``cv_folds`` members' log-odds
+    (less variance than one refit, at ``cv_folds`` evaluations per customer); 0: always refit."""
     bands: ChurnBands = Field(default_factory=ChurnBands)
     boosting: BoostingParams = Field(default_factory=BoostingParams)
     monotonic: dict[str, Literal[-1, 1]] = Field(default_factory=lambda: {"months_inactive": 1, "aum_change": -1})

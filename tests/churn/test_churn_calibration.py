@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from segkit.churn import ChurnScorer, evaluate
+from segkit.churn import ChurnScorer, evaluate, model_card
 from segkit.churn.evaluate import calibration_table, lift_capture
+from segkit.config import ChurnParams
 
 KEYS = (
     "method", "evaluated", "model", "calibration", "cv_folds", "features", "n_rows", "base_rate",
@@ -63,9 +64,9 @@ def test_scores_on_new_customers_are_calibrated_and_as_good_as_promised(
 
 
 def test_classes_are_not_reweighted(bank_scorer: ChurnScorer, small_bank: pd.DataFrame) -> None:
-    assert bank_scorer.estimator_.get_params()["class_weight"] is None
+    assert all(estimator.get_params()["class_weight"] is None for estimator in bank_scorer.estimators_)
     logistic = ChurnScorer(model="logistic", cv=2).fit(small_bank)
-    assert logistic.estimator_[-1].get_params()["class_weight"] is None
+    assert all(estimator[-1].get_params()["class_weight"] is None for estimator in logistic.estimators_)
     # a rare event stays rare: the mean probability follows the base rate, not 50%
     assert bank_scorer.base_rate_ == pytest.approx(0.18, abs=0.02)
     assert (bank_scorer.oof_score_ >= 0.5).mean() < bank_scorer.base_rate_
@@ -121,3 +122,28 @@ def test_isotonic_and_uncalibrated_options_fit(small_bank: pd.DataFrame) -> None
     assert abs(isotonic.oof_score_.mean() - isotonic.oof_target_.mean()) <= 0.02
     raw = ChurnScorer(calibration="none", cv=3, max_iter=60).fit(small_bank)
     assert raw.calibration_ == (1.0, 0.0) and raw.isotonic_ is None
+
+
+def test_a_small_bank_is_scored_by_its_members_a_large_one_by_one_refit(
+    small_scorer: ChurnScorer, small_bank: pd.DataFrame, fresh_bank: pd.DataFrame, churn_params: ChurnParams
+) -> None:
+    # the same members either way; below average_members_below customers they score, from it one refit does
+    assert len(small_bank) < churn_params.average_members_below
+    at_threshold = churn_params.model_copy(update={"average_members_below": len(small_bank)})
+    refitted = ChurnScorer.from_params(at_threshold, seed=7).fit(small_bank)
+    np.testing.assert_array_equal(refitted.oof_score_, small_scorer.oof_score_)
+    assert refitted.calibration_ == small_scorer.calibration_
+    assert len(small_scorer.estimators_) == small_scorer.cv and len(refitted.estimators_) == 1
+    (refit,) = refitted.estimators_
+    assert refit.max_iter == round(np.mean(refitted.n_iter_)) and refit.early_stopping is False
+    assert (model_card(small_scorer)["scored_by"], model_card(refitted)["scored_by"]) == ("members", "refit")
+    # the members' mean log-odds, under the calibration fitted on their out-of-fold log-odds
+    slope, intercept = small_scorer.calibration_
+    matrix = small_scorer._matrix(fresh_bank)
+    mean = np.mean([member.decision_function(matrix) for member in small_scorer.estimators_], axis=0)
+    np.testing.assert_allclose(small_scorer.decision_function(fresh_bank), slope * mean + intercept, rtol=1e-12)
+    # averaging the members has less variance than one refit: better on customers never seen
+    target = fresh_bank["churned"].to_numpy(dtype=np.int64)
+    averaged, single = small_scorer.predict_proba(fresh_bank)[:, 1], refitted.predict_proba(fresh_bank)[:, 1]
+    assert roc_auc_score(target, averaged) > roc_auc_score(target, single)
+    assert brier_score_loss(target, averaged) < brier_score_loss(target, single)

@@ -152,10 +152,16 @@ def test_a_falling_balance_is_told_by_how_much(explained: pd.DataFrame, demo_ban
     assert zh["text"].str.fullmatch(r"资产较上期下降\d+%|无上期资产可比").all()
 
 
-def test_few_products_and_short_tenure_read_their_numbers(explained: pd.DataFrame, demo_bank: pd.DataFrame) -> None:
+def test_few_products_and_short_tenure_read_their_numbers(
+    explained: pd.DataFrame, demo_bank: pd.DataFrame, bank_scorer: ChurnScorer
+) -> None:
     products = _where(explained, "n_products", "en")
     held = demo_bank["n_products"].astype("float64").loc[products.index]
-    expected = np.where(held == 0, "no products held", "only " + held.astype(int).astype(str) + np.where(held == 1, " product", " products"))
+    typical = bank_scorer.typical_["n_products"]
+    assert (held <= typical).all()  # few products are the reason, not many
+    count = held.astype(int).astype(str).to_numpy(dtype=object)
+    cases = [held == 0, held == 1, held < typical]
+    expected = np.select(cases, ["no products held", "only 1 product", "only " + count + " products"], count + " products")
     assert (products["text"].to_numpy() == expected).all()
     tenure = _where(explained, "tenure_months", "zh")
     months = demo_bank["tenure_months"].astype("float64").loc[tenure.index]

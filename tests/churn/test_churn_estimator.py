@@ -60,7 +60,7 @@ def test_fit_returns_self_and_only_adds_underscore_attributes(small_bank: pd.Dat
     added = set(vars(scorer)) - params
     assert added, "fit must record fitted attributes"
     assert sorted(name for name in added if not name.endswith("_")) == []
-    for name in ("features_", "estimator_", "calibration_", "oof_score_", "oof_target_", "oof_fold_", "importance_", "classes_"):
+    for name in ("features_", "estimators_", "calibration_", "oof_score_", "oof_target_", "oof_fold_", "importance_", "classes_"):
         assert name in added
     # parameters are left as given
     assert scorer.get_params() == ChurnScorer(cv=2, max_iter=30).get_params()
@@ -159,14 +159,14 @@ def test_scoring_never_raises_an_outer_thread_limit(small_scorer: ChurnScorer, s
     # inside a worker capped at one thread, a large batch must not fan out to every core
     scorer = copy.deepcopy(small_scorer)
     seen: list[int] = []
-    inner = scorer.estimator_
+    inner = scorer.estimators_[0]
 
     class Spy:
         def decision_function(self, matrix: np.ndarray) -> np.ndarray:
             seen.extend(info["num_threads"] for info in threadpool_info())
             return inner.decision_function(matrix)
 
-    scorer.estimator_ = Spy()
+    scorer.estimators_ = [Spy()]
     large = pd.concat([small_bank] * 20, ignore_index=True)  # 60,000 rows: above the one-thread size
     with threadpool_limits(limits=1):
         scorer.predict_proba(large)

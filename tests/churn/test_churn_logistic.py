@@ -20,7 +20,7 @@ def logistic(demo_bank: pd.DataFrame) -> ChurnScorer:
 
 def test_logistic_fits_and_scores(logistic: ChurnScorer, demo_bank: pd.DataFrame, fresh_bank: pd.DataFrame) -> None:
     assert isinstance(logistic, ChurnScorer) and logistic.model == "logistic"
-    assert logistic.estimator_[-1].__class__.__name__ == "LogisticRegression"
+    assert {estimator[-1].__class__.__name__ for estimator in logistic.estimators_} == {"LogisticRegression"}
     scored = logistic.score(fresh_bank)
     assert scored["churn_score"].between(0, 1).all()
     assert (scored["churn_method"] == "model").all()

@@ -34,7 +34,9 @@ def model_card(
     dict
         ``method``, ``date``, ``versions``, ``drivers`` (top global drivers),
         ``metrics``, and for the model: ``model``, ``calibration``,
-        ``members``, ``n_iter``, ``features`` (with kinds), ``dropped_features``,
+        ``members``, ``n_iter``, ``scored_by`` (``"refit"``: one model refitted
+        on every sampled customer, or ``"members"``: the mean of the
+        cross-fitted members), ``features`` (with kinds), ``dropped_features``,
         ``data_fingerprint``, ``n_rows``, ``n_train``, ``base_rate``,
         ``attribution`` (method, and ``r2``: the share of the log-odds' variance
         the per-feature contributions explain); for the
@@ -60,6 +62,7 @@ def model_card(
         calibration=scorer.calibration,
         members=scorer.cv,
         n_iter=list(scorer.n_iter_),
+        scored_by="members" if len(scorer.estimators_) > 1 else "refit",
         features=[
             {"name": name, "kind": "categorical" if is_category else "numeric"}
             for name, is_category in zip(scorer.features_, scorer.categorical_, strict=True)

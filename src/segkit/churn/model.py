@@ -13,10 +13,14 @@
    resampled, so the score stays a probability. Each customer's out-of-fold
    score (a member and a calibration fitted without them) is kept for honest
    metrics (:func:`segkit.churn.evaluate`);
-4. refits one model on every sampled customer, boosted for the members'
-   mean number of iterations, and scores with it under the calibration of
-   step 3 (scikit-learn's ``CalibratedClassifierCV(ensemble=False)``): one
-   model to evaluate per customer, so scoring millions stays fast;
+4. scores under the calibration of step 3 with the mean log-odds of
+   ``estimators_``. From ``average_members_below`` sampled customers that is
+   one model refitted on all of them, boosted for the members' mean number
+   of iterations (like scikit-learn's ``CalibratedClassifierCV(ensemble=False)``):
+   one model to evaluate per customer, so scoring millions stays fast. A
+   smaller bank is scored by the ``cv`` members themselves (like
+   ``ensemble=True``): averaging them has less variance than one refit, and
+   ``cv`` evaluations per customer are cheap for so few customers;
 5. computes each feature's main effect (:mod:`segkit.churn.effects`) for the
    reasons and the global drivers, and how much of the model's log-odds those
    main effects explain (``attribution_r2_``: the rest is interactions).
@@ -114,6 +118,10 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         At most this many customers fit the model (stratified, seeded).
     learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization, max_iter, n_iter_no_change
         Gradient-boosting settings of each member.
+    average_members_below : int
+        With fewer sampled customers than this, score with the mean log-odds
+        of the ``cv`` members instead of refitting one model on every
+        customer (0: always refit).
     monotonic : dict of str to {-1, 1}, optional
         Features whose effect may only rise (1) or fall (-1); ignored for
         absent or categorical features.
@@ -144,8 +152,10 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
     dropped_features_ : list of str
         Features present but constant, or known for too few customers
         (:data:`MIN_PRESENT`, :data:`MIN_PRESENT_SHARE`), in the training data.
-    estimator_ : estimator
-        The model refitted on every sampled customer; it gives the raw log-odds.
+    estimators_ : list of estimator
+        The models whose mean log-odds is the raw score: the one model
+        refitted on every sampled customer or, below
+        ``average_members_below`` customers, the ``cv`` cross-fitted members.
     n_iter_ : list of int
         Iterations of each cross-fitted member (after early stopping).
     calibration_ : tuple of float
@@ -184,6 +194,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         l2_regularization: float = 1.0,
         max_iter: int = 500,
         n_iter_no_change: int = 30,
+        average_members_below: int = 50_000,
         monotonic: dict[str, int] | None = None,
         features: tuple[str, ...] = (),
         labels: dict[str, tuple[str, str]] | None = None,
@@ -202,6 +213,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         self.l2_regularization = l2_regularization
         self.max_iter = max_iter
         self.n_iter_no_change = n_iter_no_change
+        self.average_members_below = average_members_below
         self.monotonic = monotonic
         self.features = features
         self.labels = labels
@@ -225,6 +237,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
             l2_regularization=boosting.l2_regularization,
             max_iter=boosting.max_iter,
             n_iter_no_change=boosting.n_iter_no_change,
+            average_members_below=params.average_members_below,
             monotonic=dict(params.monotonic),
             features=tuple(features),
             labels={name: (label.en, label.zh) for name, label in params.labels.items()},
@@ -248,6 +261,8 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
             problems.append(f"calibration must be 'sigmoid', 'isotonic' or 'none', got {self.calibration!r}")
         if not (isinstance(self.cv, int) and self.cv >= 2):
             problems.append(f"cv must be an integer >= 2, got {self.cv!r}")
+        if not (isinstance(self.average_members_below, int) and self.average_members_below >= 0):
+            problems.append(f"average_members_below must be an integer >= 0, got {self.average_members_below!r}")
         if not 0 < self.medium < self.high < 1:
             problems.append(f"band cut points must satisfy 0 < medium < high < 1, got medium={self.medium}, high={self.high}")
         if self.labels is not None and not isinstance(self.labels, dict):
@@ -379,11 +394,12 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
     def _fit_members(self, matrix: np.ndarray, target: np.ndarray) -> None:
         folds = list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(matrix, target))
         out_of_fold = np.empty(len(target), dtype="float64")
-        self.n_iter_ = []
+        members = []
         for i, (train, held_out) in enumerate(folds):
             member = self._member(self.random_state + i, len(train)).fit(matrix[train], target[train])
-            self.n_iter_.append(int(member.n_iter_ if self.model == "hgb" else member[-1].n_iter_[0]))
+            members.append(member)
             out_of_fold[held_out] = member.decision_function(matrix[held_out])
+        self.n_iter_ = [int(member.n_iter_ if self.model == "hgb" else member[-1].n_iter_[0]) for member in members]
         self.calibration_, self.isotonic_ = self._calibrator(out_of_fold, target)
         self.oof_score_ = np.empty(len(target), dtype="float64")
         self.oof_fold_ = np.empty(len(target), dtype=np.int8)
@@ -392,10 +408,13 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
             platt, isotonic = self._calibrator(out_of_fold[train], target[train])
             self.oof_score_[held_out] = _probability(out_of_fold[held_out], platt, isotonic)
         self.oof_target_ = target.astype(np.int8)
-        self.estimator_ = self._member(self.random_state, len(target))
+        if len(target) < self.average_members_below:
+            self.estimators_ = members
+            return
+        refit = self._member(self.random_state, len(target))
         if self.model == "hgb":
-            self.estimator_.set_params(max_iter=max(1, round(float(np.mean(self.n_iter_)))), early_stopping=False)
-        self.estimator_.fit(matrix, target)
+            refit.set_params(max_iter=max(1, round(float(np.mean(self.n_iter_)))), early_stopping=False)
+        self.estimators_ = [refit.fit(matrix, target)]
 
     def _calibrator(
         self, log_odds: np.ndarray, target: np.ndarray
@@ -430,7 +449,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------- predict
     def _matrix(self, frame: pd.DataFrame) -> np.ndarray:
-        check_is_fitted(self, "estimator_")
+        check_is_fitted(self, "estimators_")
         if not isinstance(frame, pd.DataFrame):
             raise SegkitError(f"expected a DataFrame of customers, got {type(frame).__name__}")
         derived = features.derive(frame.head(0)).columns
@@ -448,7 +467,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         return features.encode(frame, self.features_, self.categorical_, self.categories_)
 
     def _raw(self, matrix: np.ndarray) -> np.ndarray:
-        return self.estimator_.decision_function(matrix)
+        return np.mean([estimator.decision_function(matrix) for estimator in self.estimators_], axis=0)
 
     def _log_odds(self, matrix: np.ndarray) -> np.ndarray:
         """Calibrated log-odds (raw ensemble log-odds unless Platt-calibrated)."""
