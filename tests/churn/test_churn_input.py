@@ -126,6 +126,7 @@ def test_band_params_are_validated_when_loaded() -> None:
         ({"model": "forest"}, "model"),
         ({"calibration": "beta"}, "calibration"),
         ({"cv": 1}, "cv"),
+        ({"average_members_below": -1}, "average_members_below"),
         ({"labels": {"CreditScore": "credit score"}}, "CreditScore"),
         ({"labels": ["CreditScore"]}, "labels"),
     ],

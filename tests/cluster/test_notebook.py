@@ -21,7 +21,8 @@ def test_clusters_notebook_explores_k_profiles_and_tiers(demo_bank, tmp_path, mo
     nb = pm.execute_notebook(
         str(REPO / "notebooks" / "clusters.ipynb"),
         None,
-        parameters={"data_path": str(data), "sample_rows": 4_000, "language": "zh"},
+        parameters={"data_path": str(data), "params_path": str(REPO / "params" / "default.yaml"), "sample_rows": 4_000,
+                    "language": "zh"},
         kernel_name="segkit",
         progress_bar=False,
     )

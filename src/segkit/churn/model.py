@@ -13,14 +13,14 @@
    resampled, so the score stays a probability. Each customer's out-of-fold
    score (a member and a calibration fitted without them) is kept for honest
    metrics (:func:`segkit.churn.evaluate`);
-4. scores under the calibration of step 3 with the mean log-odds of
-   ``estimators_``. From ``average_members_below`` sampled customers that is
-   one model refitted on all of them, boosted for the members' mean number
-   of iterations (like scikit-learn's ``CalibratedClassifierCV(ensemble=False)``):
-   one model to evaluate per customer, so scoring millions stays fast. A
-   smaller bank is scored by the ``cv`` members themselves (like
-   ``ensemble=True``): averaging them has less variance than one refit, and
-   ``cv`` evaluations per customer are cheap for so few customers;
+4. scores with the mean log-odds of ``estimators_`` under the calibration
+   of step 3. With at least ``average_members_below`` sampled customers
+   (50,000 by default) that is one model refitted on all of them, boosted
+   for the members' mean number of iterations (like scikit-learn's
+   ``CalibratedClassifierCV(ensemble=False)``): one model to evaluate per
+   customer, so scoring millions stays fast. A smaller bank is scored by the
+   ``cv`` members themselves (like ``ensemble=True``): their mean varies less
+   than one refit, and a bank that small is quick to score ``cv`` times;
 5. computes each feature's main effect (:mod:`segkit.churn.effects`) for the
    reasons and the global drivers, and how much of the model's log-odds those
    main effects explain (``attribution_r2_``: the rest is interactions).
