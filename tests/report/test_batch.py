@@ -148,7 +148,7 @@ def test_notebooks_run_top_to_bottom_with_their_defaults(scored_dir, monkeypatch
     monkeypatch.setenv("SEGKIT_SCORED_DIR", str(scored_dir))
     nb = pm.execute_notebook(str(notebooks_dir() / "branch.ipynb"), None, kernel_name="segkit", progress_bar=False)
     shown = json.dumps([cell.get("outputs", []) for cell in nb.cells], ensure_ascii=False)
-    assert "image/svg+xml" in shown and Scored.open(scored_dir).branches["branch_id"].iloc[0] in shown
+    assert "data:image/svg+xml;base64," in shown and Scored.open(scored_dir).branches["branch_id"].iloc[0] in shown
 
 
 def test_reports_run_on_a_dask_scheduler_and_equal_the_local_run(run, scored_dir, dask_scheduler, tmp_path):
@@ -202,3 +202,26 @@ def test_pages_show_every_section_a_reader_needs(run, scored_dir):
     for key in ("data", "model", "calibration", "drivers", "branches", "targets", "bottom_branches"):
         assert TITLES[key]["zh"] in bank, key
     assert 'alt="' + TITLES["calibration"]["zh"] in bank  # the reliability chart, drawn
+
+
+def test_a_branch_whose_call_lists_fail_is_not_published_at_all(scored_dir, tmp_path, monkeypatch):
+    from segkit.report import jobs
+
+    (bad, bad_slug), (good, good_slug) = Scored.open(scored_dir).branches[["branch_id", "slug"]].head(2).itertuples(index=False)
+    write = jobs.write_branch_files
+
+    def failing(job):
+        if job.key == bad:
+            raise OSError("disk full")
+        return write(job)
+
+    class InProcess:
+        def run(self, todo):
+            return (jobs.run_job(job) for job in todo)
+
+    monkeypatch.setattr(jobs, "write_branch_files", failing)
+    out = tmp_path / "run-C"
+    outcome = report(scored_dir, out, branches=[bad, good], executor=InProcess(), progress=False)
+    assert not outcome.ok and [(r.key, "disk full" in (r.error or "")) for r in outcome.failures] == [(bad, True)]
+    assert _outputs_of(out, bad_slug) == []  # its page and notebook went with its call lists
+    assert len(_outputs_of(out, good_slug)) == 4

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from segkit.fileio import sha256_file, sha256_path
-from segkit.report.jobs import KERNEL_NAME
+from segkit.report.kernels import KERNEL_NAME
 from segkit.threads import available_cores, thread_budget, thread_environment
 from segkit.report.manifest import published_files, read_manifest
 

@@ -24,13 +24,13 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from segkit.errors import SegkitError
 from segkit.paths import branch_slug
 from segkit.report.executor import Executor, make_executor
-from segkit.report.jobs import Job, JobResult
+from segkit.report.jobs import Job, JobResult, merge_branch
 from segkit.report.sections import TITLES
 from segkit.scored import Scored
 from segkit.threads import available_cores, thread_budget
@@ -101,26 +101,29 @@ def plan(scored: Scored, stage: Path, run_id: str, branches: Sequence[str] | Non
                 root=stage, folder="", title=TITLES["bank_report"][language], language=language, footer=footer,
                 scored_dir=scored.path, threads=threads)]
     for branch_id in known:
-        jobs.append(Job(
+        branch = Job(
             kind="branch", key=branch_id, stem=branch_slug(branch_id), notebook="branch.ipynb",
             parameters={**common, "branch_id": branch_id, "top_n": top_n}, root=stage, folder=BRANCHES,
             title=f"{TITLES['branch_report'][language]} · {branch_id}", language=language, footer=footer,
             scored_dir=scored.path, threads=threads,
-        ))
+        )
+        jobs += [branch, replace(branch, kind="calls")]
     return jobs
 
 
-def _collect(executor: Executor, jobs: list[Job], progress: bool) -> list[JobResult]:
+def _collect(executor: Executor, jobs: list[Job], stage: Path, progress: bool) -> list[JobResult]:
+    """Run the jobs; one result per report (bank first, then branches by id), each branch with its call lists."""
     from tqdm.auto import tqdm
 
     order = {(job.kind, job.key): i for i, job in enumerate(jobs)}
-    results = []
-    with tqdm(total=len(jobs), desc="reports", unit="notebook", disable=not progress) as bar:
+    done: dict[tuple[str, str], JobResult] = {}
+    with tqdm(total=len(jobs), desc="reports", unit="job", disable=not progress) as bar:
         for result in executor.run(jobs):
-            results.append(result)
-            bar.set_postfix_str(f"{result.key} {'ok' if result.ok else 'FAILED'}")
+            done[(result.kind, result.key)] = result
+            bar.set_postfix_str(f"{result.kind} {result.key} {'ok' if result.ok else 'FAILED'}")
             bar.update()
-    return sorted(results, key=lambda r: order[(r.kind, r.key)])
+    results = [done[key] for key in sorted(done, key=order.__getitem__) if key[0] != "calls"]
+    return [merge_branch(r, done[("calls", r.key)], stage) if r.kind == "branch" else r for r in results]
 
 
 def _make_readable(stage: Path) -> None:
@@ -187,7 +190,7 @@ def report(
         threads = 1 if scheduler else thread_budget(workers)  # a Dask worker runs one notebook per thread
         jobs = plan(source, stage, run_id, branches, threads)
         executor = executor or make_executor(workers, scheduler)
-        results = _collect(executor, jobs, progress=_is_tty() if progress is None else progress)
+        results = _collect(executor, jobs, stage, progress=_is_tty() if progress is None else progress)
         write_index(stage, source, results, run_id)
         outputs = file_hashes(stage, published_files(stage))
         notebooks = {path: "bank" if path == "bank.ipynb" else "branch" for path in outputs if path.endswith(".ipynb")}

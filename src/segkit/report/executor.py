@@ -20,7 +20,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 from segkit.errors import SegkitError
-from segkit.report.jobs import KERNEL_NAME, Job, JobResult, failed, run_job, warm_up
+from segkit.report.jobs import Job, JobResult, failed, run_job
+from segkit.report.kernels import KERNEL_NAME, warm_up
 from segkit.threads import available_cores, limit_threads, thread_budget
 
 

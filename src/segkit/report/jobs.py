@@ -4,26 +4,18 @@
 returns a :class:`JobResult` with the error, and the files of that job are
 removed, so a failed branch leaves nothing half-written.
 
-Each process keeps one *warm* kernel ready: started with the explicit kernel
-name ``segkit``, with the report modules already imported (a silent
-execution that leaves no trace in the notebook). While one notebook runs,
-the next kernel starts, so the start-up cost mostly overlaps the work.
+Notebooks run in the worker's warm kernel, reset between notebooks
+(:mod:`segkit.report.kernels`).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-KERNEL_NAME = "segkit"
-START_TIMEOUT = 120
 CELL_TIMEOUT = 600
-WARM_CODE = "__import__('segkit.report.notebook').report.notebook.warm()"
-# Batch kernels keep no input history (no shared history database, nothing carried between runs).
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 
 
 @dataclass(frozen=True)
@@ -32,8 +24,8 @@ class Job:
 
     Parameters
     ----------
-    kind : {"bank", "branch"}
-        The bank-wide report or one branch's report.
+    kind : {"bank", "branch", "calls"}
+        The bank-wide report, one branch's report, or one branch's call lists.
     key : str
         The branch id (``"bank"`` for the bank report).
     stem : str
@@ -59,7 +51,7 @@ class Job:
         OpenMP/BLAS threads of the kernel.
     """
 
-    kind: Literal["bank", "branch"]
+    kind: Literal["bank", "branch", "calls"]
     key: str
     stem: str
     notebook: str
@@ -96,89 +88,6 @@ def failed(job: Job, error: str, seconds: float = 0.0) -> JobResult:
     return JobResult(kind=job.kind, key=job.key, stem=job.stem, ok=False, error=error, seconds=seconds)
 
 
-# ------------------------------------------------------------------ kernels
-class KernelPool:
-    """Keeps one started, warmed-up kernel ready for the next notebook.
-
-    Parameters
-    ----------
-    kernel_name : str
-        The Jupyter kernel to start.
-    cwd : Path
-        Working directory of the kernels (notebooks never rely on it).
-    """
-
-    def __init__(self, kernel_name: str = KERNEL_NAME, cwd: Path | None = None) -> None:
-        self.kernel_name = kernel_name
-        self.cwd = cwd
-        self._spare: tuple[Any, Any, str] | None = None
-
-    def _start(self) -> tuple[Any, Any, str]:
-        from jupyter_client.manager import KernelManager
-
-        km = KernelManager(kernel_name=self.kernel_name)
-        km.start_kernel(
-            cwd=str(self.cwd) if self.cwd else None,
-            env=dict(os.environ),
-            extra_arguments=KERNEL_ARGUMENTS,
-        )
-        kc = km.client()
-        kc.start_channels()
-        msg_id = kc.execute(WARM_CODE, silent=True, store_history=False)
-        return km, kc, msg_id
-
-    def take(self) -> Any:
-        """Return a started kernel manager (the caller shuts it down) and warm the next one."""
-        km, kc, msg_id = self._spare or self._start()
-        self._spare = None
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while time.monotonic() < deadline:
-                reply = kc.get_shell_msg(timeout=START_TIMEOUT)
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    break
-        finally:
-            kc.stop_channels()
-        self._spare = self._start()
-        return km
-
-    def close(self) -> None:
-        """Shut down the spare kernel."""
-        if self._spare is not None:
-            km, kc, _ = self._spare
-            self._spare = None
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
-
-
-_POOL: KernelPool | None = None
-
-
-def kernel_pool() -> KernelPool:
-    """This process's kernel pool (created on first use, shut down at exit)."""
-    global _POOL
-    if _POOL is None:
-        import atexit
-        from multiprocessing import util
-
-        from segkit.report.notebook import notebooks_dir
-
-        _POOL = KernelPool(KERNEL_NAME, cwd=notebooks_dir())
-        atexit.register(_POOL.close)
-        util.Finalize(None, _POOL.close, exitpriority=10)
-    return _POOL
-
-
-def warm_up() -> None:
-    """Import the heavy modules and start a warm kernel (once per worker process)."""
-    import papermill  # noqa: F401
-
-    from segkit.report import calls, html  # noqa: F401
-
-    html._exporter()
-    kernel_pool()._spare = kernel_pool()._spare or kernel_pool()._start()
-
-
 # --------------------------------------------------------------------- jobs
 def _short_error(exc: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
@@ -192,9 +101,11 @@ def execute(job: Job) -> Any:
     """Execute the job's notebook in a warm kernel and return the executed notebook."""
     import papermill as pm
 
+    from segkit.report.kernels import ENGINE, KERNEL_NAME, START_TIMEOUT, kernel_pool
     from segkit.report.notebook import notebooks_dir
 
-    km = kernel_pool().take()
+    pool = kernel_pool()
+    km = pool.take()
     try:
         return pm.execute_notebook(
             str(notebooks_dir() / job.notebook),
@@ -206,13 +117,14 @@ def execute(job: Job) -> Any:
             start_timeout=START_TIMEOUT,
             execution_timeout=CELL_TIMEOUT,
             km=km,
+            engine_name=ENGINE,
         )
     finally:
-        km.shutdown_kernel(now=True)
+        pool.give_back(km)
 
 
 def write_branch_files(job: Job) -> tuple[list[Path], dict[str, Any]]:
-    """Write a branch's call lists (CSV, XLSX) and return them with the branch's KPIs."""
+    """Write a branch's call lists (CSV, XLSX) and return them with the branch's KPIs (a ``calls`` job)."""
     from segkit.report import calls
     from segkit.report.views import branch_kpis, tier_labels
     from segkit.scored import Scored
@@ -238,34 +150,47 @@ def publish(job: Job, nb: Any, written: list[Path]) -> None:
 
 
 def run_job(job: Job) -> JobResult:
-    """Execute and publish one job; never raises (failures come back as results).
+    """Run one job; never raises (failures come back as results, their files removed).
 
-    A branch's call lists are written in a side thread while its notebook
-    runs in the kernel (this process would otherwise only wait).
+    A ``bank`` or ``branch`` job executes its notebook and publishes the
+    notebook and its page; a ``calls`` job writes a branch's call lists. A
+    branch's two jobs run apart, so the call lists (pure Python, holding the
+    interpreter lock) never slow the notebook's message handling down, and on
+    two workers they run side by side.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    from segkit.threads import limit_threads
 
     start = time.perf_counter()
     written: list[Path] = []
     kpis: dict[str, Any] = {}
-    from segkit.threads import limit_threads
-
     limit_threads(job.threads)
-    with ThreadPoolExecutor(1) as side:
-        branch_files = side.submit(write_branch_files, job) if job.kind == "branch" else None
-        try:
-            nb = execute(job)
-            publish(job, nb, written)
-            if branch_files is not None:
-                paths, kpis = branch_files.result()
-                written.extend(paths)
-            files = [path.relative_to(job.root).as_posix() for path in written]
-            result = JobResult(kind=job.kind, key=job.key, stem=job.stem, ok=True, files=files, kpis=kpis)
-        except Exception as exc:  # noqa: BLE001 - isolate this job's failure
-            if branch_files is not None and branch_files.exception() is None:
-                written.extend(branch_files.result()[0])
-            for path in written:
-                path.unlink(missing_ok=True)
-            result = failed(job, _short_error(exc))
+    try:
+        if job.kind == "calls":
+            paths, kpis = write_branch_files(job)
+            written.extend(paths)
+        else:
+            publish(job, execute(job), written)
+        files = [path.relative_to(job.root).as_posix() for path in written]
+        result = JobResult(kind=job.kind, key=job.key, stem=job.stem, ok=True, files=files, kpis=kpis)
+    except Exception as exc:  # noqa: BLE001 - isolate this job's failure
+        for path in written:
+            path.unlink(missing_ok=True)
+        result = failed(job, _short_error(exc))
     result.seconds = time.perf_counter() - start
     return result
+
+
+def merge_branch(report: JobResult, calls: JobResult, root: Path) -> JobResult:
+    """One branch's result from its ``branch`` and ``calls`` jobs: published only when both are.
+
+    When one failed, the other's files are removed, so a branch is either
+    complete or absent.
+    """
+    if report.ok and calls.ok:
+        return JobResult(kind="branch", key=report.key, stem=report.stem, ok=True, files=report.files + calls.files,
+                         kpis=calls.kpis, seconds=report.seconds)
+    for relative in report.files + calls.files:
+        (root / relative).unlink(missing_ok=True)
+    errors = [result.error for result in (report, calls) if not result.ok]
+    return JobResult(kind="branch", key=report.key, stem=report.stem, ok=False, error="; ".join(errors),
+                     seconds=report.seconds)

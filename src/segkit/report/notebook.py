@@ -10,7 +10,9 @@ or the folder named by the ``SEGKIT_SCORED_DIR`` environment variable.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from IPython.display import display
@@ -61,18 +63,42 @@ def start() -> None:
     pd.set_option("display.max_columns", 30)
 
 
-def warm() -> None:
-    """Load what the first chart needs (style, bundled font) ahead of time.
+_FRESH_FILTERS: list[Any] = []
+"""The warning filters of a fresh kernel, kept by :func:`warm` for :func:`recycle`."""
 
-    A report worker runs this silently in a spare kernel before handing it a
+
+def warm() -> None:
+    """Load what the notebooks import and what the first chart needs (style, bundled font) ahead of time.
+
+    A report worker runs this silently in a new kernel before its first
     notebook; it leaves no variables behind.
     """
     import pyarrow.parquet  # noqa: F401 - the reader of the first table
 
     from segkit.report import sections  # noqa: F401 - what the report notebooks import
 
+    _FRESH_FILTERS[:] = warnings.filters
     plots.use_style()
     plots.to_svg(plots.warm_figure())
+
+
+def recycle() -> None:
+    """Make a used report kernel equal to a fresh, warmed-up one.
+
+    Clears the user namespace, the outputs and the execution count (the
+    next notebook's cells count from 1), and puts back the warning filters
+    (so a warning shown once is shown again), pandas' options and
+    matplotlib's settings of a fresh kernel. Imported modules stay: that is
+    the point. A report worker runs this silently between notebooks.
+    """
+    import matplotlib
+    from IPython import get_ipython
+
+    get_ipython().reset(new_session=True)
+    warnings.resetwarnings()  # also forgets which warnings were already shown
+    warnings.filters[:] = _FRESH_FILTERS
+    pd.reset_option("display")
+    matplotlib.rc_file_defaults()
 
 
 def show(*items: object) -> None:
