@@ -95,13 +95,22 @@ def other_row(name: str, records: list[dict] | dict) -> str:
     entry = records[-1] if isinstance(records, list) and records else records
     if not isinstance(entry, dict):
         return f"| {name} | see `results/{name}.json` | | |"
-    fields = {
-        key: value
-        for key, value in entry.items()
-        if not isinstance(value, dict | list) and (key.endswith(("_s", "passed")) or key in ("customers", "branches", "rows"))
-    }
-    cells = ", ".join(f"{key} = {value}" for key, value in fields.items()) or f"see `results/{name}.json`"
-    return f"| {name} | {cells} | {str(entry.get('when', ''))[:10]} | {entry.get('note', '')} |"
+
+    def shown(record: dict) -> str:
+        return ", ".join(
+            f"{key} = {value}" for key, value in record.items()
+            if not isinstance(value, dict | list) and (
+                key.endswith(("_s", "_seconds", "passed", "_ok", "target")) or key.startswith("ratio_")
+                or key in ("customers", "branches", "workers", "rows", "data", "algorithm", "k", "silhouette",
+                           "stability", "churn_ratio", "load_average_1m_before"))
+        )
+
+    cells = shown(entry)
+    if isinstance(entry.get("results"), list):  # one record of several sizes
+        cells = "; ".join(shown(part) for part in entry["results"] if isinstance(part, dict))
+        cells += f"; meets target = {entry['meets_target']}" if "meets_target" in entry else ""
+    when = entry.get("when") or entry.get("date", "")
+    return f"| {name} | {cells or f'see `results/{name}.json`'} | {str(when)[:10]} | {entry.get('note', '')} |"
 
 
 def tables() -> str:
