@@ -669,12 +669,14 @@ class ChurnParams(Model):
     model: Literal["hgb", "logistic"] = "hgb"
     calibration: Literal["sigmoid", "isotonic", "none"] = "sigmoid"
     cv_folds: int = Field(5, ge=2, le=20)
-    """Ensemble members (cross-fitted) and folds of the honest evaluation."""
+    """Folds of the honest evaluation: cross-fitted members of a small bank, a held-out
+    ``1/cv_folds`` share of a large one."""
     sample_size: int = Field(200_000, ge=1_000)
     """At most this many customers (a seeded, stratified sample) fit the model."""
     average_members_below: int = Field(50_000, ge=0)
-    """With fewer customers fitted than this, scores average the ``cv_folds`` members' log-odds
-    (less variance than one refit, at ``cv_folds`` evaluations per customer); 0: always refit."""
+    """With fewer customers fitted than this, ``cv_folds`` cross-fitted members score (their mean
+    varies less than one model, at ``cv_folds`` evaluations per customer); from it, one member
+    fitted without a held-out fold (one fit instead of ``cv_folds``); 0: always one member."""
     bands: ChurnBands = Field(default_factory=ChurnBands)
     boosting: BoostingParams = Field(default_factory=BoostingParams)
     monotonic: dict[str, Literal[-1, 1]] = Field(default_factory=lambda: {"months_inactive": 1, "aum_change": -1})

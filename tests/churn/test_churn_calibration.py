@@ -124,26 +124,39 @@ def test_isotonic_and_uncalibrated_options_fit(small_bank: pd.DataFrame) -> None
     assert raw.calibration_ == (1.0, 0.0) and raw.isotonic_ is None
 
 
-def test_a_small_bank_is_scored_by_its_members_a_large_one_by_one_refit(
+def test_a_small_bank_is_cross_fitted_a_large_one_holds_out_one_fold(
     small_scorer: ChurnScorer, small_bank: pd.DataFrame, fresh_bank: pd.DataFrame, churn_params: ChurnParams
 ) -> None:
-    # the same members either way; below average_members_below customers they score, from it one refit does
+    # below average_members_below customers every fold's member is fitted and scores; from it only the first
     assert len(small_bank) < churn_params.average_members_below
     at_threshold = churn_params.model_copy(update={"average_members_below": len(small_bank)})
-    refitted = ChurnScorer.from_params(at_threshold, seed=7).fit(small_bank)
-    np.testing.assert_array_equal(refitted.oof_score_, small_scorer.oof_score_)
-    assert refitted.calibration_ == small_scorer.calibration_
-    assert len(small_scorer.estimators_) == small_scorer.cv and len(refitted.estimators_) == 1
-    (refit,) = refitted.estimators_
-    assert refit.max_iter == round(np.mean(refitted.n_iter_)) and refit.early_stopping is False
-    assert (model_card(small_scorer)["scored_by"], model_card(refitted)["scored_by"]) == ("members", "refit")
+    held = ChurnScorer.from_params(at_threshold, seed=7).fit(small_bank)
+    assert (small_scorer.evaluation_, held.evaluation_) == ("cross_fit", "held_out")
+    assert len(small_scorer.estimators_) == small_scorer.cv and len(held.estimators_) == 1
+    assert held.n_iter_ == small_scorer.n_iter_[:1]
+    matrix = small_scorer._matrix(fresh_bank)
+    np.testing.assert_array_equal(
+        held.estimators_[0].decision_function(matrix), small_scorer.estimators_[0].decision_function(matrix)
+    )
+    # the test set is the first fold, the customers that member never saw, split again for the calibration
+    first_fold = small_scorer.oof_fold_ == 0
+    assert len(held.oof_score_) == first_fold.sum() == pytest.approx(len(small_bank) / small_scorer.cv, abs=1)
+    np.testing.assert_array_equal(held.oof_target_, small_scorer.oof_target_[first_fold])
+    assert sorted(np.unique(held.oof_fold_)) == list(range(held.cv))
+    assert abs(held.oof_score_.mean() - held.oof_target_.mean()) <= 0.02
+    measured = evaluate(held)
+    assert (measured["evaluation"], measured["n_rows"]) == ("held_out", first_fold.sum())
+    assert "roc_auc_folds" not in measured and evaluate(small_scorer)["evaluation"] == "cross_fit"
+    card = model_card(held)
+    assert (card["evaluation"], card["n_evaluated"], card["n_iter"]) == ("held_out", first_fold.sum(), held.n_iter_)
+    assert (model_card(small_scorer)["evaluation"], model_card(small_scorer)["n_evaluated"]) == ("cross_fit", len(small_bank))
     # the members' mean log-odds, under the calibration fitted on their out-of-fold log-odds
     slope, intercept = small_scorer.calibration_
     matrix = small_scorer._matrix(fresh_bank)
     mean = np.mean([member.decision_function(matrix) for member in small_scorer.estimators_], axis=0)
     np.testing.assert_allclose(small_scorer.decision_function(fresh_bank), slope * mean + intercept, rtol=1e-12)
-    # averaging the members has less variance than one refit: better on customers never seen
+    # averaging the members has less variance than one member: better on customers never seen
     target = fresh_bank["churned"].to_numpy(dtype=np.int64)
-    averaged, single = small_scorer.predict_proba(fresh_bank)[:, 1], refitted.predict_proba(fresh_bank)[:, 1]
+    averaged, single = small_scorer.predict_proba(fresh_bank)[:, 1], held.predict_proba(fresh_bank)[:, 1]
     assert roc_auc_score(target, averaged) > roc_auc_score(target, single)
     assert brier_score_loss(target, averaged) < brier_score_loss(target, single)

@@ -167,10 +167,11 @@ def test_scoring_never_raises_an_outer_thread_limit(small_scorer: ChurnScorer, s
             return inner.decision_function(matrix)
 
     scorer.estimators_ = [Spy()]
-    large = pd.concat([small_bank] * 20, ignore_index=True)  # 60,000 rows: above the one-thread size
+    large = pd.concat([small_bank] * 20, ignore_index=True)  # 60,000 rows
     with threadpool_limits(limits=1):
         scorer.predict_proba(large)
     assert seen and set(seen) == {1}
     seen.clear()
-    scorer.predict_proba(small_bank)  # small batches run on one thread anyway
-    assert set(seen) == {1}
+    with threadpool_limits(limits=2):  # scoring, unlike fitting, uses the threads it is given even on small batches
+        scorer.predict_proba(small_bank)
+    assert seen and set(seen) == {2}

@@ -124,3 +124,19 @@ def test_the_data_check_names_absent_columns_and_real_gaps():
     assert values["Optional columns absent (features skipped)"].startswith("age: ")
     gaps = views.missing_values(profile, "en")
     assert gaps.to_dict(orient="list") == {"column": ["phone"], "missing": [10], "share": [0.05]}  # deposits: corporates only
+
+
+@pytest.mark.parametrize(
+    ("evaluation", "expected_en", "expected_zh"),
+    [
+        ({"evaluation": "cross_fit", "cv_folds": 5, "n_rows": 3_000}, "(5-fold cross-validation: ROC AUC 0.812", "（5 折交叉验证"),
+        ({"evaluation": "held_out", "cv_folds": 5, "n_rows": 40_000}, "(tested on 40,000 customers held out of training: ROC AUC 0.812",
+         "（用 40,000 名未参与训练的客户检验"),
+    ],
+)
+def test_the_model_note_says_how_the_figures_were_measured(evaluation, expected_en, expected_zh):
+    churn = {"method": "model", "evaluated": True, "roc_auc": 0.8123, "brier": 0.11, **evaluation}
+    assert expected_en in views.churn_method(churn, "en") and expected_zh in views.churn_method(churn, "zh")
+    per_fold = views.model_metrics({**churn, "roc_auc_folds": [0.81, 0.82]}, "en")
+    assert "0.810 / 0.820" in per_fold["value"].tolist()
+    assert views.churn_method({"method": "heuristic", "evaluated": False}, "en").startswith("Churn risk is a heuristic")

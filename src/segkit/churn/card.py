@@ -34,9 +34,10 @@ def model_card(
     dict
         ``method``, ``date``, ``versions``, ``drivers`` (top global drivers),
         ``metrics``, and for the model: ``model``, ``calibration``,
-        ``members``, ``n_iter``, ``scored_by`` (``"refit"``: one model refitted
-        on every sampled customer, or ``"members"``: the mean of the
-        cross-fitted members), ``features`` (with kinds), ``dropped_features``,
+        ``folds``, ``evaluation`` (``"cross_fit"``: the mean of ``folds``
+        cross-fitted members scores, every customer held out once; or
+        ``"held_out"``: one member scores, one fold held out), ``n_iter`` (of
+        each member), ``n_evaluated`` (held-out customers), ``features`` (with kinds), ``dropped_features``,
         ``data_fingerprint``, ``n_rows``, ``n_train``, ``base_rate``,
         ``attribution`` (method, and ``r2``: the share of the log-odds' variance
         the per-feature contributions explain); for the
@@ -60,9 +61,10 @@ def model_card(
         method="model",
         model=scorer.model,
         calibration=scorer.calibration,
-        members=scorer.cv,
+        folds=scorer.cv,
+        evaluation=scorer.evaluation_,
         n_iter=list(scorer.n_iter_),
-        scored_by="members" if len(scorer.estimators_) > 1 else "refit",
+        n_evaluated=len(scorer.oof_score_),
         features=[
             {"name": name, "kind": "categorical" if is_category else "numeric"}
             for name, is_category in zip(scorer.features_, scorer.categorical_, strict=True)

@@ -1,8 +1,9 @@
-"""Honest churn-model metrics: out-of-fold predictions only, never training rows.
+"""Honest churn-model metrics: held-out predictions only, never training rows.
 
-:func:`evaluate` reads the out-of-fold scores a :class:`ChurnScorer` keeps
-from its cross-fitting: every customer is scored by a member and a
-calibration fitted without them, so no figure comes from training rows. It reports discrimination (ROC AUC,
+:func:`evaluate` reads the held-out scores a :class:`ChurnScorer` keeps:
+each held-out customer (every sampled customer of a small bank, one fold of
+a large one) is scored by a member and a calibration fitted without them, so
+no figure comes from training rows. It reports discrimination (ROC AUC,
 PR AUC), calibration (Brier score, log loss, a reliability table) and what a
 call list gains (lift and capture in the top 10% and 20%).
 """
@@ -103,11 +104,12 @@ def evaluate(scorer: Any) -> dict[str, Any]:
     -------
     dict
         JSON-serialisable: ``method``, ``model``, ``calibration``,
-        ``cv_folds``, ``features``, ``n_rows``, ``base_rate``, ``roc_auc``,
-        ``roc_auc_folds``, ``pr_auc``, ``brier``, ``log_loss``,
+        ``cv_folds``, ``evaluation`` (``"cross_fit"`` or ``"held_out"``),
+        ``features``, ``n_rows`` (customers evaluated), ``base_rate``,
+        ``roc_auc``, ``roc_auc_folds`` (cross-fitting only), ``pr_auc``, ``brier``, ``log_loss``,
         ``lift_top10``, ``capture_top10``, ``lift_top20``, ``capture_top20``,
         ``calibration_curve`` (list of bins) and ``bands`` (customers and
-        observed churn rate per band). Every figure comes from out-of-fold
+        observed churn rate per band). Every figure comes from held-out
         scores: each customer is scored by a member and a calibration fitted
         without them.
     """
@@ -125,9 +127,11 @@ def evaluate(scorer: Any) -> dict[str, Any]:
         "model": scorer.model,
         "calibration": scorer.calibration,
         "cv_folds": scorer.cv,
+        "evaluation": scorer.evaluation_,
         "features": list(scorer.features_),
     }
     result.update(metrics(target, score))
-    result["roc_auc_folds"] = [float(roc_auc_score(target[fold == i], score[fold == i])) for i in range(scorer.cv)]
+    if scorer.evaluation_ == "cross_fit":
+        result["roc_auc_folds"] = [float(roc_auc_score(target[fold == i], score[fold == i])) for i in range(scorer.cv)]
     result["bands"] = band_table(target, score, scorer.high, scorer.medium)
     return result

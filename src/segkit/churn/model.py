@@ -3,24 +3,26 @@
 :class:`ChurnScorer` follows the scikit-learn estimator conventions. ``fit``:
 
 1. takes at most ``sample_size`` customers (stratified, seeded);
-2. splits them into ``cv`` stratified folds and fits one member per fold on
-   the other folds: histogram gradient boosting (native categorical support,
-   early stopping on 10% of its own training rows, optional monotonic
+2. splits them into ``cv`` stratified folds and fits members on the other
+   folds: histogram gradient boosting (native categorical support, early
+   stopping on 10% of its own training rows, optional monotonic
    constraints) or, with ``model="logistic"``, a logistic regression on
-   quantile-normalised numbers and one-hot categories;
-3. calibrates on the members' out-of-fold log-odds (Platt ``sigmoid`` by
-   default, ``isotonic`` or ``none``). Classes are not re-weighted or
-   resampled, so the score stays a probability. Each customer's out-of-fold
-   score (a member and a calibration fitted without them) is kept for honest
-   metrics (:func:`segkit.churn.evaluate`);
-4. scores with the mean log-odds of ``estimators_`` under the calibration
-   of step 3. With at least ``average_members_below`` sampled customers
-   (50,000 by default) that is one model refitted on all of them, boosted
-   for the members' mean number of iterations (like scikit-learn's
-   ``CalibratedClassifierCV(ensemble=False)``): one model to evaluate per
-   customer, so scoring millions stays fast. A smaller bank is scored by the
-   ``cv`` members themselves (like ``ensemble=True``): their mean varies less
-   than one refit, and a bank that small is quick to score ``cv`` times;
+   quantile-normalised numbers and one-hot categories. Below
+   ``average_members_below`` sampled customers (50,000 by default) one member
+   per fold is fitted (cross-fitting) and every customer is held out once;
+   from it only the first fold's member is fitted, and its held-out fold (a
+   ``1/cv`` share, 40,000 of a 200,000-customer sample) is the test set, as
+   with scikit-learn's ``CalibratedClassifierCV`` on a fitted model: one fit
+   instead of ``cv``, and a test set large enough to measure on;
+3. calibrates on the held-out log-odds (Platt ``sigmoid`` by default,
+   ``isotonic`` or ``none``). Classes are not re-weighted or resampled, so
+   the score stays a probability. Each held-out customer's score under a
+   calibration fitted without them (the folds, or ``cv`` parts of the
+   held-out fold) is kept for honest metrics (:func:`segkit.churn.evaluate`);
+4. scores with the mean log-odds of the fitted members under that
+   calibration: a small bank's ``cv`` members vary less than one model, and
+   a bank that small is quick to score ``cv`` times; a large bank is scored
+   by its one member, so scoring millions stays fast;
 5. computes each feature's main effect (:mod:`segkit.churn.effects`) for the
    reasons and the global drivers, and how much of the model's log-odds those
    main effects explain (``attribution_r2_``: the rest is interactions).
@@ -111,17 +113,18 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
     model : {"hgb", "logistic"}
         Gradient boosting (default) or the transparent logistic alternative.
     calibration : {"sigmoid", "isotonic", "none"}
-        How the out-of-fold log-odds are turned into probabilities.
+        How the held-out log-odds are turned into probabilities.
     cv : int
-        Cross-fitted ensemble members (stratified folds).
+        Stratified folds: cross-fitted members of a small bank, and a held-out
+        ``1/cv`` share of a large one.
     sample_size : int
         At most this many customers fit the model (stratified, seeded).
     learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization, max_iter, n_iter_no_change
         Gradient-boosting settings of each member.
     average_members_below : int
-        With fewer sampled customers than this, score with the mean log-odds
-        of the ``cv`` members instead of refitting one model on every
-        customer (0: always refit).
+        With fewer sampled customers than this, fit and average the ``cv``
+        cross-fitted members; from it, fit one member and hold out one fold
+        (0: always one member).
     monotonic : dict of str to {-1, 1}, optional
         Features whose effect may only rise (1) or fall (-1); ignored for
         absent or categorical features.
@@ -135,8 +138,8 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
     random_state : int
         Seed of the sampling, folds and members.
     n_threads : int, optional
-        OpenMP and BLAS threads; default one for small data, otherwise the process's
-        current limit (``OMP_NUM_THREADS`` or an enclosing
+        OpenMP and BLAS threads; default one to fit on small data, otherwise
+        (and always to score) the process's current limit (``OMP_NUM_THREADS`` or an enclosing
         ``threadpoolctl.threadpool_limits``; every core when neither is set).
 
     Attributes
@@ -153,11 +156,13 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         Features present but constant, or known for too few customers
         (:data:`MIN_PRESENT`, :data:`MIN_PRESENT_SHARE`), in the training data.
     estimators_ : list of estimator
-        The models whose mean log-odds is the raw score: the one model
-        refitted on every sampled customer or, below
-        ``average_members_below`` customers, the ``cv`` cross-fitted members.
+        The members whose mean log-odds is the raw score: the ``cv``
+        cross-fitted members below ``average_members_below`` customers, else
+        the one member fitted without the held-out fold.
     n_iter_ : list of int
-        Iterations of each cross-fitted member (after early stopping).
+        Iterations of each member (after early stopping).
+    evaluation_ : {"cross_fit", "held_out"}
+        Whether every sampled customer was held out once, or one fold.
     calibration_ : tuple of float
         Platt slope and intercept (``(1.0, 0.0)`` unless ``calibration="sigmoid"``).
     isotonic_ : IsotonicRegression or None
@@ -173,8 +178,9 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         (1 for an additive model such as the logistic; the rest is interactions
         the per-feature reasons leave out).
     oof_score_, oof_target_, oof_fold_ : ndarray
-        Each training customer's out-of-fold probability (member and
-        calibration fitted without them), label and fold.
+        Each held-out customer's probability (member and calibration fitted
+        without them), label and fold (the held-out fold's calibration part
+        for ``"held_out"``), in sample order.
     data_fingerprint_ : str
         sha256 of the training data (features and label).
     n_rows_, n_train_, base_rate_
@@ -393,28 +399,34 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
 
     def _fit_members(self, matrix: np.ndarray, target: np.ndarray) -> None:
         folds = list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(matrix, target))
-        out_of_fold = np.empty(len(target), dtype="float64")
-        members = []
-        for i, (train, held_out) in enumerate(folds):
-            member = self._member(self.random_state + i, len(train)).fit(matrix[train], target[train])
-            members.append(member)
-            out_of_fold[held_out] = member.decision_function(matrix[held_out])
+        cross_fit = len(target) < self.average_members_below
+        members, held_out, log_odds = [], [], []
+        for i, (train, held) in enumerate(folds if cross_fit else folds[:1]):
+            members.append(self._member(self.random_state + i, len(train)).fit(matrix[train], target[train]))
+            held_out.append(held)
+            log_odds.append(members[-1].decision_function(matrix[held]))
+        self.estimators_ = members
         self.n_iter_ = [int(member.n_iter_ if self.model == "hgb" else member[-1].n_iter_[0]) for member in members]
-        self.calibration_, self.isotonic_ = self._calibrator(out_of_fold, target)
-        self.oof_score_ = np.empty(len(target), dtype="float64")
-        self.oof_fold_ = np.empty(len(target), dtype=np.int8)
-        for i, (train, held_out) in enumerate(folds):
-            self.oof_fold_[held_out] = i
-            platt, isotonic = self._calibrator(out_of_fold[train], target[train])
-            self.oof_score_[held_out] = _probability(out_of_fold[held_out], platt, isotonic)
-        self.oof_target_ = target.astype(np.int8)
-        if len(target) < self.average_members_below:
-            self.estimators_ = members
-            return
-        refit = self._member(self.random_state, len(target))
-        if self.model == "hgb":
-            refit.set_params(max_iter=max(1, round(float(np.mean(self.n_iter_)))), early_stopping=False)
-        self.estimators_ = [refit.fit(matrix, target)]
+        rows = np.concatenate(held_out)
+        order = np.argsort(rows, kind="stable")
+        rows, raw = rows[order], np.concatenate(log_odds)[order]
+        self.evaluation_ = "cross_fit" if cross_fit else "held_out"
+        self.oof_target_ = target[rows].astype(np.int8)
+        self.calibration_, self.isotonic_ = self._calibrator(raw, self.oof_target_)
+        if cross_fit:
+            self.oof_fold_ = np.empty(len(rows), dtype=np.int8)
+            for i, (_, held) in enumerate(folds):
+                self.oof_fold_[held] = i
+        else:  # the held-out customers are split again, so each is scored by a calibration fitted without them
+            parts = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(raw, self.oof_target_)
+            self.oof_fold_ = np.empty(len(rows), dtype=np.int8)
+            for i, (_, part) in enumerate(parts):
+                self.oof_fold_[part] = i
+        self.oof_score_ = np.empty(len(rows), dtype="float64")
+        for i in range(self.cv):
+            inside = self.oof_fold_ == i
+            platt, isotonic = self._calibrator(raw[~inside], self.oof_target_[~inside])
+            self.oof_score_[inside] = _probability(raw[inside], platt, isotonic)
 
     def _calibrator(
         self, log_odds: np.ndarray, target: np.ndarray
@@ -477,13 +489,14 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
     def _proba(self, matrix: np.ndarray) -> np.ndarray:
         return _probability(self._raw(matrix), self.calibration_, self.isotonic_)
 
-    def _run(self, n_rows: int):
-        return threadpool_limits(limits=self._threads(n_rows))
+    def _scoring(self):
+        """Threads to score with: prediction gains from every thread even on a thousand rows."""
+        return threadpool_limits(limits=self.n_threads)
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         """Return ``(n, 2)`` probabilities of staying and of churning."""
         matrix = self._matrix(frame)
-        with self._run(len(matrix)):
+        with self._scoring():
             score = self._proba(matrix)
         return np.column_stack([1.0 - score, score])
 
@@ -494,7 +507,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
     def decision_function(self, frame: pd.DataFrame) -> np.ndarray:
         """Return the churn log-odds the reasons are measured in."""
         matrix = self._matrix(frame)
-        with self._run(len(matrix)):
+        with self._scoring():
             return self._log_odds(matrix)
 
     # --------------------------------------------------------------- explain
@@ -539,7 +552,7 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         Row-wise and pure: any split of the rows gives the same result.
         """
         matrix = self._matrix(frame)
-        with self._run(len(matrix)):
+        with self._scoring():
             score = self._proba(matrix)
         found = self._reasons(matrix, output.TOP)
         return output.score_table(frame, score, found, "model", self.high, self.medium)

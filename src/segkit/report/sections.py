@@ -51,7 +51,8 @@ TITLES = {
     "missing": {"zh": "数据中没有这一部分所需的字段。", "en": "The data has no columns for this section."},
     "data": {"zh": "数据检查", "en": "Data check"},
     "model": {"zh": "流失模型质量", "en": "Churn model quality"},
-    "calibration": {"zh": "校准：预测流失概率与实际流失率（交叉验证）", "en": "Calibration: predicted risk against observed churn (out of fold)"},
+    "calibration": {"zh": "校准：预测流失概率与实际流失率（未参与训练的客户）",
+                    "en": "Calibration: predicted risk against observed churn (customers held out of training)"},
     "drivers": {"zh": "全行流失驱动因素（平均贡献占比）", "en": "What drives churn across the bank (share of mean contribution)"},
     "branches": {"zh": "各网点", "en": "Branches"},
 }
@@ -294,7 +295,7 @@ def bank_pyramid(ctx: BankContext) -> list[Any]:
 
 
 def bank_model(ctx: BankContext) -> list[Any]:
-    """How good the churn scores are, out of fold: metrics, calibration, bands, and the global drivers."""
+    """How good the churn scores are on customers held out of training: metrics, calibration, bands, and the global drivers."""
     lang = ctx.language
     churn = ctx.scored.metrics.get("churn", {})
     if not churn:

@@ -489,7 +489,7 @@ _SHARE_METRICS = {"capture_top10", "capture_top20", "base_rate"}
 
 
 def model_metrics(churn: Mapping[str, Any], language: str) -> pd.DataFrame:
-    """The churn model's out-of-fold metrics for people: ``metric`` and ``value`` (text)."""
+    """The churn model's held-out metrics for people: ``metric`` and ``value`` (text)."""
     rows = []
     for key, label in MODEL_METRICS.items():
         if churn.get(key) is None:
@@ -509,14 +509,20 @@ def churn_method(churn: Mapping[str, Any], language: str) -> str:
         return {"zh": "流失风险为启发式预警：数据中没有流失标签，按不活跃、资产下降、产品少和失联加权打分，分值用于排序，不是概率。",
                 "en": "Churn risk is a heuristic early warning: the data has no churn label, so inactivity, falling "
                       "assets, few products and lost contact are weighted into a score for ranking, not a probability."}[language]
-    folds, auc, brier = churn.get("cv_folds"), float(churn.get("roc_auc", float("nan"))), float(churn.get("brier", float("nan")))
-    return {"zh": f"流失概率来自经过校准的模型（{folds} 折交叉验证：ROC AUC {auc:.3f}，Brier {brier:.3f}）。",
-            "en": f"Churn risk is a calibrated model's probability ({folds}-fold cross-validation: ROC AUC {auc:.3f}, "
+    auc, brier = float(churn.get("roc_auc", float("nan"))), float(churn.get("brier", float("nan")))
+    if churn.get("evaluation") == "held_out":
+        held = int(churn.get("n_rows", 0))
+        test = {"zh": f"用 {held:,} 名未参与训练的客户检验", "en": f"tested on {held:,} customers held out of training"}
+    else:
+        folds = churn.get("cv_folds")
+        test = {"zh": f"{folds} 折交叉验证", "en": f"{folds}-fold cross-validation"}
+    return {"zh": f"流失概率来自经过校准的模型（{test['zh']}：ROC AUC {auc:.3f}，Brier {brier:.3f}）。",
+            "en": f"Churn risk is a calibrated model's probability ({test['en']}: ROC AUC {auc:.3f}, "
                   f"Brier {brier:.3f})."}[language]
 
 
 def model_bands(churn: Mapping[str, Any], language: str) -> pd.DataFrame:
-    """Customers, share and observed churn rate per band, out of fold (high band first)."""
+    """Customers, share and observed churn rate per band, held out of training (high band first)."""
     names = {"low": {"zh": "低", "en": "Low"}, "medium": {"zh": "中", "en": "Medium"}, "high": {"zh": "高", "en": "High"}}
     rows = [{"band": names.get(row["band"], {}).get(language, row["band"]), "customers": row["n"], "share": row["share"],
              "churn_rate": row["churn_rate"]} for row in churn.get("bands", [])]
