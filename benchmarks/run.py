@@ -67,12 +67,29 @@ def exponent(rows: list[dict], measure: str) -> float | None:
     return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else None
 
 
+def linear_fit(rows: list[dict]) -> tuple[float, float, float] | None:
+    """Least-squares ``t = a + b * n`` over ``rows``: ``a`` (s), ``b`` (s per 1M customers), worst relative error."""
+    points = [(r["customers"] / 1e6, r["wall_s"]) for r in rows]
+    if len(points) < 2:
+        return None
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if not spread:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    fixed = mean_y - slope * mean_x
+    worst = max(abs(fixed + slope * x - y) / y for x, y in points)
+    return fixed, slope, worst
+
+
 def growth_table(records: list[dict]) -> list[str]:
     """How wall time and memory grow with the number of customers, per step."""
     rows = [r for r in latest(records, ("engine", "step", "customers")) if r["exit_code"] == 0]
     lines = [
-        "| engine | step | sizes | wall time x per size x10 | time exponent b (t ~ n^b) | memory exponent b |",
-        "|---|---|---|---|---:|---:|",
+        "| engine | step | sizes | wall time x per size x10 | fixed cost a (s) | cost per 1M customers b (s) "
+        "| worst error of t = a + b·n | time exponent (t ~ n^k) | memory exponent |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for engine, step in sorted({(r["engine"], r["step"]) for r in rows}, key=lambda k: (k[0], list(STEPS).index(k[1]))):
         series = sorted((r for r in rows if r["engine"] == engine and r["step"] == step), key=lambda r: r["customers"])
@@ -82,9 +99,11 @@ def growth_table(records: list[dict]) -> list[str]:
             f"{a['customers']:,}->{b['customers']:,}: x{b['wall_s'] / a['wall_s']:.1f}" for a, b in zip(series, series[1:], strict=False)
         )
         time_b, memory_b = exponent(series, "wall_s"), exponent(series, "peak_rss_gib")
+        fit = linear_fit(series)
+        linear = "| | |" if fit is None else f"| {fit[0]:.1f} | {fit[1]:.1f} | {fit[2]:.0%} |"
         sizes = ", ".join(f"{r['customers']:,}" for r in series)
         lines.append(
-            f"| {engine} | {STEPS[step]} | {sizes} | {ratios} | "
+            f"| {engine} | {STEPS[step]} | {sizes} | {ratios} {linear} "
             f"{'' if time_b is None else f'{time_b:.2f}'} | {'' if memory_b is None else f'{memory_b:.2f}'} |"
         )
     return lines

@@ -413,15 +413,14 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
         self.evaluation_ = "cross_fit" if cross_fit else "held_out"
         self.oof_target_ = target[rows].astype(np.int8)
         self.calibration_, self.isotonic_ = self._calibrator(raw, self.oof_target_)
-        if cross_fit:
-            self.oof_fold_ = np.empty(len(rows), dtype=np.int8)
-            for i, (_, held) in enumerate(folds):
-                self.oof_fold_[held] = i
-        else:  # the held-out customers are split again, so each is scored by a calibration fitted without them
-            parts = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(raw, self.oof_target_)
-            self.oof_fold_ = np.empty(len(rows), dtype=np.int8)
-            for i, (_, part) in enumerate(parts):
-                self.oof_fold_[part] = i
+        # each held-out customer is scored by a calibration fitted without them: the other folds or,
+        # with one fold held out, the other parts of it
+        parts = folds if cross_fit else StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(
+            raw, self.oof_target_
+        )
+        self.oof_fold_ = np.empty(len(rows), dtype=np.int8)
+        for i, (_, part) in enumerate(parts):
+            self.oof_fold_[part] = i
         self.oof_score_ = np.empty(len(rows), dtype="float64")
         for i in range(self.cv):
             inside = self.oof_fold_ == i
