@@ -184,7 +184,8 @@ class ChurnScorer(ClassifierMixin, BaseEstimator):
     data_fingerprint_ : str
         sha256 of the training data (features and label).
     n_rows_, n_train_, base_rate_
-        Rows given, rows fitted on, churn rate among them.
+        Rows given, rows sampled to fit on (a fold of them held out for
+        ``"held_out"``), churn rate among the sampled rows.
     """
 
     def __init__(
