@@ -146,11 +146,12 @@ def stage_input(path: Path, params: Params, stage: Path) -> StagedInput:
     profiles: list[dict[str, object]] = []
     id_parts: list[pd.Series] = []
     rows = 0
+    keep = rule_inputs(params)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for number, raw in enumerate(iter_raw_batches(path, params)):
             try:
-                batch = validate_customers(apply_mapping(raw, params.data.mapping, rule_inputs(params)), source=str(path))
+                batch = validate_customers(apply_mapping(raw, params.data.mapping, keep), source=str(path))
             except DataValidationError as exc:
                 problems += exc.problems
                 continue

@@ -12,7 +12,7 @@ early warning from inactivity, falling assets, few products and lost contact
 Reasons come from each feature's main effect on the log-odds
 (:mod:`segkit.churn.effects`), phrased in both English and Chinese
 (:mod:`segkit.churn.reasons`) so that a report in either language reads
-them. :func:`evaluate` gives honest cross-validated metrics;
+them. :func:`evaluate` gives honest metrics on customers held out of training;
 :func:`retention_list` and :func:`dormant_list` turn scores into call lists
 (reasons in the language asked for); :func:`model_card` describes the fitted
 model.

@@ -199,7 +199,11 @@ class BankSummary:
     @classmethod
     def from_json(cls, text: str) -> BankSummary:
         """Read :meth:`to_json` text."""
-        payload = json.loads(text)
+        return cls.from_payload(json.loads(text))
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> BankSummary:
+        """Read the parsed :meth:`to_json` text."""
         return cls(totals=payload["totals"], branch_totals=payload["branch_totals"],
                    tiers=_frame(payload["tiers"], "tier"), classes=_frame(payload["classes"], "class"),
                    clusters={column: _frame(rows, column) for column, rows in payload["clusters"].items()})
@@ -245,9 +249,9 @@ def bank_summary(scored: Any) -> BankSummary:
     """The bank summary of a scored folder: its ``bank_summary.json``, else (absent or of an older format) computed."""
     path = scored.path / FILE
     if path.is_file():
-        text = path.read_text(encoding="utf-8")
-        if json.loads(text).get("format") == FORMAT:
-            return BankSummary.from_json(text)
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        if payload.get("format") == FORMAT:
+            return BankSummary.from_payload(payload)
     return BankSummary.from_json(summarise(scored).to_json())
 
 
